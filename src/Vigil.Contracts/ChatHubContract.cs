@@ -1,0 +1,31 @@
+namespace Vigil.Contracts;
+
+/// <summary>Events the server pushes to connected clients.</summary>
+public interface IChatClient
+{
+    Task MessageCreated(MessageDto message);
+
+    Task MessageEdited(MessageDto message);
+
+    Task MessageDeleted(MessageDto message);
+
+    Task Mentioned(MessageDto message);
+
+    Task ReadReceipt(ReadReceiptDto receipt);
+
+    Task Typing(TypingDto typing);
+
+    Task PresenceChanged(PresenceDto presence);
+
+    Task ConversationAdded(ConversationDto conversation);
+}
+
+/// <summary>Where the hub lives and the names of what clients may invoke on it.</summary>
+public static class ChatHubContract
+{
+    public const string Path = "/hubs/chat";
+    public const string SendMessage = nameof(SendMessage);
+    public const string MarkRead = nameof(MarkRead);
+    public const string Typing = nameof(Typing);
+    public const string SetPresence = nameof(SetPresence);
+}

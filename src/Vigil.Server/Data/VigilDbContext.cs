@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Attachments;
+using Vigil.Server.Conversations;
+using Vigil.Server.Identity;
+using Vigil.Server.Messaging;
+
+namespace Vigil.Server.Data;
+
+public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
+    : IdentityDbContext<VigilUser, VigilRole, Guid>(options)
+{
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    public DbSet<ConversationMember> ConversationMembers => Set<ConversationMember>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<MessageVersion> MessageVersions => Set<MessageVersion>();
+
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no timestamp type and cannot order or compare DateTimeOffset stored as text. Vigil keeps every
+        // instant in UTC, so UTC ticks order correctly and round-trip exactly (what the client was told is what is stored).
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<VigilUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(200);
+        });
+
+        builder.Entity<UserSession>(session =>
+        {
+            session.HasKey(s => s.Id);
+            session.HasIndex(s => s.AccessTokenHash).IsUnique();
+            session.HasIndex(s => s.RefreshTokenHash).IsUnique();
+            session.HasIndex(s => s.UserId);
+            session.Property(s => s.AccessTokenHash).HasMaxLength(64);
+            session.Property(s => s.RefreshTokenHash).HasMaxLength(64);
+            session.Property(s => s.RevokedReason).HasMaxLength(100);
+        });
+
+        builder.Entity<Conversation>(conversation =>
+        {
+            conversation.HasKey(c => c.Id);
+            conversation.Property(c => c.Kind).HasMaxLength(16);
+            conversation.Property(c => c.Title).HasMaxLength(200);
+            conversation.Property(c => c.Visibility).HasMaxLength(16);
+            conversation.Property(c => c.DirectKey).HasMaxLength(80);
+            conversation.HasIndex(c => c.DirectKey).IsUnique();
+            conversation.HasMany(c => c.Members).WithOne().HasForeignKey(m => m.ConversationId);
+        });
+
+        builder.Entity<ConversationMember>(member =>
+        {
+            member.HasKey(m => new { m.ConversationId, m.UserId });
+            member.HasIndex(m => m.UserId);
+            member.Property(m => m.Role).HasMaxLength(16);
+            member.HasOne<VigilUser>().WithMany().HasForeignKey(m => m.UserId);
+        });
+
+        builder.Entity<Message>(message =>
+        {
+            message.HasKey(m => m.Id);
+            message.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique();
+            message.HasIndex(m => new { m.ConversationId, m.SenderId, m.ClientMessageId }).IsUnique();
+            message.Property(m => m.ClientMessageId).HasMaxLength(100);
+            message.Property(m => m.DeletedReason).HasMaxLength(1000);
+            message.Property(m => m.EditReason).HasMaxLength(1000);
+            message.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId);
+            message.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId);
+        });
+
+        builder.Entity<MessageVersion>(version =>
+        {
+            version.HasKey(v => new { v.MessageId, v.Version });
+            version.Property(v => v.Reason).HasMaxLength(1000);
+            version.HasOne<Message>().WithMany().HasForeignKey(v => v.MessageId);
+        });
+
+        builder.Entity<Attachment>(attachment =>
+        {
+            attachment.HasKey(a => a.Id);
+            attachment.HasIndex(a => a.ConversationId);
+            attachment.HasIndex(a => a.Sha256);
+            attachment.Property(a => a.FileName).HasMaxLength(255);
+            attachment.Property(a => a.ContentType).HasMaxLength(100);
+            attachment.Property(a => a.Sha256).HasMaxLength(64);
+            attachment.HasOne<Conversation>().WithMany().HasForeignKey(a => a.ConversationId);
+        });
+    }
+}

@@ -1,0 +1,329 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Vigil.Contracts;
+using Vigil.Server.Data;
+
+namespace Vigil.Server.Identity;
+
+/// <summary>Who is behind a valid access token.</summary>
+public sealed record AuthenticatedSession(Guid SessionId, Guid UserId, string Username, IReadOnlyList<string> Roles);
+
+public enum SessionFailure
+{
+    None,
+    Unknown,
+    Expired,
+    Idle,
+    Revoked,
+    Disabled,
+}
+
+/// <summary>
+/// Issues, refreshes, validates and revokes sessions. Validation is on every request and hub call, so it keeps a
+/// short-lived in-memory view of each session and writes activity to the database at most every few seconds; idle
+/// and revocation checks still see every request.
+/// </summary>
+public sealed partial class SessionService(
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    IOptions<SessionOptions> options,
+    ISecureTokenGenerator tokens,
+    IIdGenerator ids,
+    ILogger<SessionService> logger)
+{
+    private static readonly TimeSpan RevalidateAfter = TimeSpan.FromSeconds(15);
+    private readonly ConcurrentDictionary<string, CachedSession> _byAccessHash = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, CachedSession> _bySessionId = new();
+
+    private SessionOptions Options => options.Value;
+
+    private TimeSpan PersistActivityAfter => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, Options.IdleTimeout.Ticks / 10));
+
+    public async Task<TokenResponse> IssueAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var access = tokens.NewToken("vat_");
+        var refresh = tokens.NewToken("vrt_");
+        var session = new UserSession
+        {
+            Id = ids.NewId(),
+            UserId = userId,
+            AccessTokenHash = TokenHash.Of(access),
+            RefreshTokenHash = TokenHash.Of(refresh),
+            CreatedAt = now,
+            AccessExpiresAt = now + Options.AccessTokenLifetime,
+            RefreshExpiresAt = now + Options.MaximumLifetime,
+            LastActivityAt = now,
+        };
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        LogIssued(session.Id, userId);
+        return new TokenResponse(access, refresh, (int)Options.AccessTokenLifetime.TotalSeconds);
+    }
+
+    /// <summary>Swaps a refresh token for a new token pair; the old pair stops working at once.</summary>
+    public async Task<(TokenResponse? Tokens, SessionFailure Failure)> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        var hash = TokenHash.Of(refreshToken);
+        var session = await db.Sessions.SingleOrDefaultAsync(s => s.RefreshTokenHash == hash, cancellationToken).ConfigureAwait(false);
+        if (session is null)
+        {
+            return (null, SessionFailure.Unknown);
+        }
+
+        var failure = await CheckAsync(db, session, LastActivity(session), now, cancellationToken).ConfigureAwait(false);
+        if (failure != SessionFailure.None)
+        {
+            return (null, failure);
+        }
+
+        Forget(session.AccessTokenHash);
+        var access = tokens.NewToken("vat_");
+        var refresh = tokens.NewToken("vrt_");
+        session.AccessTokenHash = TokenHash.Of(access);
+        session.RefreshTokenHash = TokenHash.Of(refresh);
+        session.AccessExpiresAt = now + Options.AccessTokenLifetime;
+        session.LastActivityAt = now;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return (new TokenResponse(access, refresh, (int)Options.AccessTokenLifetime.TotalSeconds), SessionFailure.None);
+    }
+
+    public async Task<(AuthenticatedSession? Session, SessionFailure Failure)> AuthenticateAsync(
+        string accessToken, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var hash = TokenHash.Of(accessToken);
+        if (_byAccessHash.TryGetValue(hash, out var cached) && now - cached.ValidatedAt < RevalidateAfter)
+        {
+            if (now >= cached.AccessExpiresAt)
+            {
+                return (null, SessionFailure.Expired);
+            }
+
+            if (now - cached.LastActivity > Options.IdleTimeout)
+            {
+                await RevokeAsync(cached.Session.SessionId, "idle", cancellationToken).ConfigureAwait(false);
+                return (null, SessionFailure.Idle);
+            }
+
+            await TouchAsync(cached, now, cancellationToken).ConfigureAwait(false);
+            return (cached.Session, SessionFailure.None);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        var session = await db.Sessions.AsNoTracking()
+            .SingleOrDefaultAsync(s => s.AccessTokenHash == hash, cancellationToken).ConfigureAwait(false);
+        if (session is null)
+        {
+            return (null, SessionFailure.Unknown);
+        }
+
+        var lastActivity = cached is null ? session.LastActivityAt : Max(cached.LastActivity, session.LastActivityAt);
+        var failure = await CheckAsync(db, session, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        if (failure == SessionFailure.None && now >= session.AccessExpiresAt)
+        {
+            failure = SessionFailure.Expired;
+        }
+
+        if (failure != SessionFailure.None)
+        {
+            _byAccessHash.TryRemove(hash, out _);
+            return (null, failure);
+        }
+
+        var entry = await CacheAsync(db, session, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        await TouchAsync(entry, now, cancellationToken).ConfigureAwait(false);
+        return (entry.Session, SessionFailure.None);
+    }
+
+    /// <summary>
+    /// For long-lived hub connections, which authenticated once at connect: the session must still be live (not
+    /// revoked, idle or disabled), though the access token it connected with may since have been rotated.
+    /// </summary>
+    public async Task<SessionFailure> CheckActiveAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_bySessionId.TryGetValue(sessionId, out var cached) && now - cached.ValidatedAt < RevalidateAfter)
+        {
+            if (now - cached.LastActivity > Options.IdleTimeout)
+            {
+                await RevokeAsync(sessionId, "idle", cancellationToken).ConfigureAwait(false);
+                return SessionFailure.Idle;
+            }
+
+            await TouchAsync(cached, now, cancellationToken).ConfigureAwait(false);
+            return SessionFailure.None;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken).ConfigureAwait(false);
+        if (session is null)
+        {
+            return SessionFailure.Unknown;
+        }
+
+        var lastActivity = cached is null ? session.LastActivityAt : Max(cached.LastActivity, session.LastActivityAt);
+        var failure = await CheckAsync(db, session, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        if (failure != SessionFailure.None)
+        {
+            return failure;
+        }
+
+        var entry = await CacheAsync(db, session, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        await TouchAsync(entry, now, cancellationToken).ConfigureAwait(false);
+        return SessionFailure.None;
+    }
+
+    private async Task<CachedSession> CacheAsync(
+        VigilDbContext db, UserSession session, DateTimeOffset lastActivity, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == session.UserId)
+            .Select(u => new { u.UserName }).SingleAsync(cancellationToken).ConfigureAwait(false);
+        var roles = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           where ur.UserId == session.UserId
+                           select r.Name!).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var entry = new CachedSession(
+            new AuthenticatedSession(session.Id, session.UserId, user.UserName ?? "", roles),
+            session.AccessExpiresAt,
+            now,
+            lastActivity);
+        _byAccessHash[session.AccessTokenHash] = entry;
+        _bySessionId[session.Id] = entry;
+        return entry;
+    }
+
+    public async Task RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        await db.Sessions.Where(s => s.Id == sessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken)
+            .ConfigureAwait(false);
+        ForgetWhere(c => c.Session.SessionId == sessionId);
+        LogRevoked(sessionId, reason);
+    }
+
+    /// <summary>Sign-out everywhere: every session of the user ends, on every device.</summary>
+    public async Task<int> RevokeAllAsync(Guid userId, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        var count = await db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken)
+            .ConfigureAwait(false);
+        ForgetUser(userId);
+        LogRevokedAll(userId, count, reason);
+        return count;
+    }
+
+    /// <summary>Drops what is cached about a user so a role change applies to the next request.</summary>
+    public void ForgetUser(Guid userId) => ForgetWhere(c => c.Session.UserId == userId);
+
+    private async Task<SessionFailure> CheckAsync(
+        VigilDbContext db, UserSession session, DateTimeOffset lastActivity, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (session.RevokedAt is not null)
+        {
+            return SessionFailure.Revoked;
+        }
+
+        if (now >= session.RefreshExpiresAt)
+        {
+            return SessionFailure.Expired;
+        }
+
+        if (now - lastActivity > Options.IdleTimeout)
+        {
+            await RevokeAsync(session.Id, "idle", cancellationToken).ConfigureAwait(false);
+            return SessionFailure.Idle;
+        }
+
+        var usable = await db.Users.AsNoTracking()
+            .AnyAsync(u => u.Id == session.UserId && !u.Disabled, cancellationToken).ConfigureAwait(false);
+        return usable ? SessionFailure.None : SessionFailure.Disabled;
+    }
+
+    private async Task TouchAsync(CachedSession entry, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        entry.LastActivity = now;
+        if (now - entry.PersistedActivity < PersistActivityAfter)
+        {
+            return;
+        }
+
+        entry.PersistedActivity = now;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        await db.Sessions.Where(s => s.Id == entry.Session.SessionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The database copy of activity lags by up to <see cref="PersistActivityAfter"/>; the cache does not.</summary>
+    private DateTimeOffset LastActivity(UserSession session) =>
+        _byAccessHash.TryGetValue(session.AccessTokenHash, out var cached)
+            ? Max(cached.LastActivity, session.LastActivityAt)
+            : session.LastActivityAt;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private void Forget(string accessHash)
+    {
+        if (_byAccessHash.TryRemove(accessHash, out var entry))
+        {
+            _bySessionId.TryRemove(entry.Session.SessionId, out _);
+        }
+    }
+
+    private void ForgetWhere(Func<CachedSession, bool> predicate)
+    {
+        foreach (var (key, value) in _byAccessHash)
+        {
+            if (predicate(value))
+            {
+                _byAccessHash.TryRemove(key, out _);
+            }
+        }
+
+        foreach (var (key, value) in _bySessionId)
+        {
+            if (predicate(value))
+            {
+                _bySessionId.TryRemove(key, out _);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} issued to user {UserId}")]
+    private partial void LogIssued(Guid sessionId, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} revoked ({Reason})")]
+    private partial void LogRevoked(Guid sessionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} session(s) of user {UserId} revoked ({Reason})")]
+    private partial void LogRevokedAll(Guid userId, int count, string reason);
+
+    private sealed class CachedSession(
+        AuthenticatedSession session, DateTimeOffset accessExpiresAt, DateTimeOffset validatedAt, DateTimeOffset lastActivity)
+    {
+        public AuthenticatedSession Session { get; } = session;
+
+        public DateTimeOffset AccessExpiresAt { get; } = accessExpiresAt;
+
+        public DateTimeOffset ValidatedAt { get; } = validatedAt;
+
+        public DateTimeOffset LastActivity { get; set; } = lastActivity;
+
+        public DateTimeOffset PersistedActivity { get; set; } = lastActivity;
+    }
+}

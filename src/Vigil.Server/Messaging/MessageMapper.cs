@@ -1,0 +1,18 @@
+using Vigil.Contracts;
+using Vigil.Server.Attachments;
+
+namespace Vigil.Server.Messaging;
+
+internal static class MessageMapper
+{
+    /// <summary>A deleted message is a tombstone to members: its place and reason, not its content.</summary>
+    public static MessageDto ToDto(this Message message) =>
+        new(message.Id, message.ConversationId, message.Sequence, message.SenderId,
+            message.DeletedAt is null ? message.Body : null,
+            message.SentAt, message.ClientMessageId, message.ReplyToId, message.Version, message.EditedAt,
+            message.DeletedAt is not null, message.DeletedAt, message.DeletedBy, message.DeletedReason,
+            message.Mentions, [.. message.Attachments.Select(a => a.ToDto())]);
+
+    public static AttachmentDto ToDto(this Attachment attachment) =>
+        new(attachment.Id, attachment.FileName, attachment.ContentType, attachment.Size, attachment.Sha256);
+}

@@ -1,0 +1,150 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Vigil.Server.Data;
+
+namespace Vigil.Server.Messaging;
+
+/// <summary>
+/// The node's single writer. Concurrent sends, edits, deletions and read markers queue here and are applied in
+/// batches, one transaction each (group commit): one fsync covers many messages, so durability costs little
+/// throughput, and sequence numbers are assigned by one thread, so they are gapless. A command's caller hears back
+/// only after its batch has committed; events are published after that, in commit order.
+/// </summary>
+public sealed partial class MessageWriter : BackgroundService
+{
+    private readonly Channel<WriteCommand> _queue;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _time;
+    private readonly IIdGenerator _ids;
+    private readonly IChatEventSink _events;
+    private readonly IOptions<MessagingOptions> _options;
+    private readonly ILogger<MessageWriter> _logger;
+
+    public MessageWriter(
+        IServiceScopeFactory scopes,
+        TimeProvider time,
+        IIdGenerator ids,
+        IChatEventSink events,
+        IOptions<MessagingOptions> options,
+        ILogger<MessageWriter> logger)
+    {
+        _scopes = scopes;
+        _time = time;
+        _ids = ids;
+        _events = events;
+        _options = options;
+        _logger = logger;
+        // Bounded, so a flood waits for the disk instead of filling memory.
+        _queue = Channel.CreateBounded<WriteCommand>(new BoundedChannelOptions(100_000)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    internal async Task<TResult> SubmitAsync<TResult>(WriteCommand<TResult> command, CancellationToken cancellationToken)
+    {
+        await _queue.Writer.WriteAsync(command, cancellationToken).ConfigureAwait(false);
+        // Once queued, the command will be committed or refused whatever the caller does; a caller that gives up
+        // can retry with the same client message id and get the stored result.
+        return await command.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<WriteCommand>(_options.Value.MaxBatchSize);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < _options.Value.MaxBatchSize && _queue.Reader.TryRead(out var command))
+                {
+                    batch.Add(command);
+                }
+
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: commit what is already queued, so nothing a client was promised is dropped.
+            _queue.Writer.TryComplete();
+            batch.Clear();
+            while (_queue.Reader.TryRead(out var command))
+            {
+                batch.Add(command);
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<WriteCommand> batch)
+    {
+        try
+        {
+            await RunAsync(batch).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (batch.Count > 1)
+        {
+            // One bad command must not sink its neighbours: retry each alone to isolate it.
+            LogBatchFailed(exception, batch.Count);
+            foreach (var command in batch)
+            {
+                try
+                {
+                    await RunAsync([command]).ConfigureAwait(false);
+                }
+                catch (Exception single)
+                {
+                    LogCommandFailed(single, command.GetType().Name);
+                    command.Failed(single);
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            LogCommandFailed(exception, batch[0].GetType().Name);
+            batch[0].Failed(exception);
+        }
+    }
+
+    private async Task RunAsync(List<WriteCommand> commands)
+    {
+        // Not the stopping token: a batch that has started is finished, so shutdown never half-applies it.
+        var cancellationToken = CancellationToken.None;
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new WriteBatch(db, _time, _ids);
+        await batch.PrefetchSendsAsync([.. commands.OfType<SendMessageCommand>()], cancellationToken).ConfigureAwait(false);
+        foreach (var command in commands)
+        {
+            await command.StageAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+
+        foreach (var command in commands)
+        {
+            command.Committed();
+        }
+
+        if (batch.Events.Count > 0)
+        {
+            _events.Publish(batch.Events);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group commit of {Count} commands failed; retrying them one by one")]
+    private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Write command {Command} failed")]
+    private partial void LogCommandFailed(Exception exception, string command);
+}

@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Conversations;
+using Vigil.Server.Data;
+
+namespace Vigil.Server.Messaging;
+
+/// <summary>
+/// The state one group commit works on: a DbContext inside one transaction, the conversations and memberships its
+/// commands touch (loaded once per batch), and the events to publish once it has committed.
+/// </summary>
+internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenerator ids)
+{
+    private readonly Dictionary<Guid, Conversation?> _conversations = [];
+    private readonly Dictionary<(Guid, Guid), ConversationMember?> _members = [];
+    private readonly Dictionary<(Guid, Guid, string), Message> _messagesByClientId = [];
+    private readonly HashSet<(Guid, Guid, string)> _clientIdsChecked = [];
+
+    public VigilDbContext Db => db;
+
+    public DateTimeOffset Now { get; } = time.GetUtcNow();
+
+    public IIdGenerator Ids => ids;
+
+    public List<ChatEvent> Events { get; } = [];
+
+    /// <summary>Loads in three queries what every send in the batch needs, instead of three queries a send.</summary>
+    public async Task PrefetchSendsAsync(IReadOnlyList<SendMessageCommand> sends, CancellationToken cancellationToken)
+    {
+        if (sends.Count == 0)
+        {
+            return;
+        }
+
+        var conversationIds = sends.Select(s => s.ConversationId).Distinct().ToList();
+        var senderIds = sends.Select(s => s.SenderId).Distinct().ToList();
+        var clientIds = sends.Select(s => s.Request.ClientMessageId).Distinct().ToList();
+
+        foreach (var conversation in await db.Conversations.Where(c => conversationIds.Contains(c.Id))
+                     .ToListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _conversations[conversation.Id] = conversation;
+        }
+
+        foreach (var member in await db.ConversationMembers
+                     .Where(m => conversationIds.Contains(m.ConversationId) && senderIds.Contains(m.UserId))
+                     .ToListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _members[(member.ConversationId, member.UserId)] = member;
+        }
+
+        foreach (var message in await db.Messages.Include(m => m.Attachments)
+                     .Where(m => conversationIds.Contains(m.ConversationId) && clientIds.Contains(m.ClientMessageId))
+                     .ToListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _messagesByClientId[(message.ConversationId, message.SenderId, message.ClientMessageId)] = message;
+        }
+
+        foreach (var send in sends)
+        {
+            _conversations.TryAdd(send.ConversationId, null);
+            _members.TryAdd((send.ConversationId, send.SenderId), null);
+            _clientIdsChecked.Add((send.ConversationId, send.SenderId, send.Request.ClientMessageId));
+        }
+    }
+
+    public async Task<Conversation?> ConversationAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!_conversations.TryGetValue(id, out var conversation))
+        {
+            conversation = await db.Conversations.SingleOrDefaultAsync(c => c.Id == id, cancellationToken).ConfigureAwait(false);
+            _conversations[id] = conversation;
+        }
+
+        return conversation;
+    }
+
+    public async Task<ConversationMember?> MemberAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken)
+    {
+        if (!_members.TryGetValue((conversationId, userId), out var member))
+        {
+            member = await db.ConversationMembers
+                .SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.UserId == userId, cancellationToken).ConfigureAwait(false);
+            _members[(conversationId, userId)] = member;
+        }
+
+        return member;
+    }
+
+    /// <summary>The message an earlier attempt with the same client id stored, in this batch or before it.</summary>
+    public async Task<Message?> ExistingSendAsync(Guid conversationId, Guid senderId, string clientMessageId, CancellationToken cancellationToken)
+    {
+        var key = (conversationId, senderId, clientMessageId);
+        if (_messagesByClientId.TryGetValue(key, out var message) || _clientIdsChecked.Contains(key))
+        {
+            return message;
+        }
+
+        message = await db.Messages.Include(m => m.Attachments)
+            .SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.SenderId == senderId && m.ClientMessageId == clientMessageId, cancellationToken)
+            .ConfigureAwait(false);
+        _clientIdsChecked.Add(key);
+        if (message is not null)
+        {
+            _messagesByClientId[key] = message;
+        }
+
+        return message;
+    }
+
+    public void Remember(Message message) =>
+        _messagesByClientId[(message.ConversationId, message.SenderId, message.ClientMessageId)] = message;
+}

@@ -1,0 +1,257 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Contracts;
+using Vigil.Server.Conversations;
+using Vigil.Server.Problems;
+
+namespace Vigil.Server.Messaging;
+
+/// <summary>
+/// One change to apply inside a group commit. <see cref="StageAsync"/> validates against the batch's view of the
+/// database and stages entities; a refusal must be thrown before anything is staged. The caller learns the outcome
+/// only after the batch has committed.
+/// </summary>
+internal abstract class WriteCommand
+{
+    public abstract Task StageAsync(WriteBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Called once the batch is durable.</summary>
+    public abstract void Committed();
+
+    public abstract void Failed(Exception exception);
+}
+
+internal abstract class WriteCommand<TResult> : WriteCommand
+{
+    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TResult? _result;
+    private Exception? _refusal;
+
+    public Task<TResult> Completion => _completion.Task;
+
+    public sealed override async Task StageAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        _refusal = null;
+        try
+        {
+            _result = await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProblemException refusal)
+        {
+            _refusal = refusal;
+        }
+    }
+
+    public sealed override void Committed()
+    {
+        if (_refusal is not null)
+        {
+            _completion.TrySetException(_refusal);
+        }
+        else
+        {
+            _completion.TrySetResult(_result!);
+        }
+    }
+
+    public sealed override void Failed(Exception exception) => _completion.TrySetException(exception);
+
+    protected abstract Task<TResult> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken);
+
+    protected static async Task<(Conversation Conversation, ConversationMember Member)> RequireMemberAsync(
+        WriteBatch batch, Guid conversationId, Guid userId, CancellationToken cancellationToken)
+    {
+        var conversation = await batch.ConversationAsync(conversationId, cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemException.NotFound("The conversation");
+        var member = await batch.MemberAsync(conversationId, userId, cancellationToken).ConfigureAwait(false)
+            ?? throw ConversationAccess.NotAMember(conversation.Kind);
+        return (conversation, member);
+    }
+
+    protected static async Task<Message> LoadMessageAsync(WriteBatch batch, Guid messageId, CancellationToken cancellationToken) =>
+        await batch.Db.Messages.Include(m => m.Attachments)
+            .SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken).ConfigureAwait(false)
+        ?? throw ProblemException.NotFound("The message");
+}
+
+/// <summary>The stored message, and whether this send stored it (false for an idempotent retry).</summary>
+internal sealed record SendOutcome(MessageDto Message, bool Created);
+
+internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, SendMessageRequest request) : WriteCommand<SendOutcome>
+{
+    public Guid ConversationId { get; } = conversationId;
+
+    public Guid SenderId { get; } = senderId;
+
+    public SendMessageRequest Request { get; } = request;
+
+    protected override async Task<SendOutcome> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        var (conversation, member) = await RequireMemberAsync(batch, ConversationId, SenderId, cancellationToken).ConfigureAwait(false);
+        if (member.Role == MemberRoles.ReadOnly)
+        {
+            throw ConversationAccess.ReadOnly();
+        }
+
+        var existing = await batch.ExistingSendAsync(ConversationId, SenderId, Request.ClientMessageId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            // An idempotent retry: the first attempt was stored; hand it back and store nothing.
+            return new SendOutcome(existing.ToDto(), Created: false);
+        }
+
+        if (Request.ReplyToId is { } replyTo
+            && !await batch.Db.Messages.AnyAsync(m => m.Id == replyTo && m.ConversationId == ConversationId, cancellationToken).ConfigureAwait(false))
+        {
+            throw ProblemException.Validation("replyToId does not name a message in this conversation.");
+        }
+
+        var attachments = await ClaimAttachmentsAsync(batch, cancellationToken).ConfigureAwait(false);
+        var mentions = await ResolveMentionsAsync(batch, cancellationToken).ConfigureAwait(false);
+
+        conversation.LastSequence++;
+        var message = new Message
+        {
+            Id = batch.Ids.NewId(),
+            ConversationId = ConversationId,
+            Sequence = conversation.LastSequence,
+            SenderId = SenderId,
+            ClientMessageId = Request.ClientMessageId,
+            Body = Request.Body ?? "",
+            ReplyToId = Request.ReplyToId,
+            SentAt = batch.Now,
+            Mentions = mentions,
+            Attachments = attachments,
+        };
+        batch.Db.Messages.Add(message);
+        batch.Remember(message);
+        var dto = message.ToDto();
+        batch.Events.Add(new MessageCreatedEvent(dto));
+        return new SendOutcome(dto, Created: true);
+    }
+
+    private async Task<List<Attachments.Attachment>> ClaimAttachmentsAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        var ids = Request.AttachmentIds?.Distinct().ToList() ?? [];
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var found = await batch.Db.Attachments
+            .Where(a => ids.Contains(a.Id) && a.ConversationId == ConversationId && a.UploaderId == SenderId && a.MessageId == null)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (found.Count != ids.Count)
+        {
+            throw ProblemException.Validation("attachmentIds must name your own unsent uploads to this conversation.");
+        }
+
+        return [.. ids.Select(id => found.Single(a => a.Id == id))];
+    }
+
+    private async Task<List<Guid>> ResolveMentionsAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        var names = MentionParser.Usernames(Request.Body ?? "");
+        if (names.Count == 0)
+        {
+            return [];
+        }
+
+        var normalized = names.Select(n => n.ToUpperInvariant()).ToList();
+        return await (from u in batch.Db.Users
+                      join m in batch.Db.ConversationMembers on u.Id equals m.UserId
+                      where m.ConversationId == ConversationId && normalized.Contains(u.NormalizedUserName!)
+                      select u.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>An edit: the previous value is kept as a version with its author, time and reason (Part 11 §11.10(e)).</summary>
+internal sealed class EditMessageCommand(Guid messageId, Guid editorId, EditMessageRequest request) : WriteCommand<MessageDto>
+{
+    protected override async Task<MessageDto> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        var message = await LoadMessageAsync(batch, messageId, cancellationToken).ConfigureAwait(false);
+        var (_, member) = await RequireMemberAsync(batch, message.ConversationId, editorId, cancellationToken).ConfigureAwait(false);
+        if (message.SenderId != editorId)
+        {
+            throw ProblemException.Forbidden("Only the sender can edit a message.");
+        }
+
+        if (member.Role == MemberRoles.ReadOnly)
+        {
+            throw ConversationAccess.ReadOnly();
+        }
+
+        if (message.DeletedAt is not null)
+        {
+            throw ProblemException.Conflict("A deleted message cannot be edited.");
+        }
+
+        batch.Db.MessageVersions.Add(new MessageVersion
+        {
+            MessageId = message.Id,
+            Version = message.Version,
+            Body = message.Body,
+            AuthorId = message.EditedBy ?? message.SenderId,
+            WrittenAt = message.EditedAt ?? message.SentAt,
+            Reason = message.EditReason,
+        });
+        message.Body = request.Body;
+        message.Version++;
+        message.EditedAt = batch.Now;
+        message.EditedBy = editorId;
+        message.EditReason = request.Reason.Trim();
+        var dto = message.ToDto();
+        batch.Events.Add(new MessageEditedEvent(dto));
+        return dto;
+    }
+}
+
+/// <summary>A deletion leaves a tombstone with its reason; the content stays for compliance review.</summary>
+internal sealed class DeleteMessageCommand(Guid messageId, Guid deleterId, string reason) : WriteCommand<MessageDto>
+{
+    protected override async Task<MessageDto> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        var message = await LoadMessageAsync(batch, messageId, cancellationToken).ConfigureAwait(false);
+        var (_, member) = await RequireMemberAsync(batch, message.ConversationId, deleterId, cancellationToken).ConfigureAwait(false);
+        if (message.SenderId != deleterId && member.Role != MemberRoles.Owner)
+        {
+            throw ProblemException.Forbidden("Only the sender or a conversation owner can delete a message.");
+        }
+
+        if (message.DeletedAt is not null)
+        {
+            return message.ToDto();
+        }
+
+        message.DeletedAt = batch.Now;
+        message.DeletedBy = deleterId;
+        message.DeletedReason = reason.Trim();
+        var dto = message.ToDto();
+        batch.Events.Add(new MessageDeletedEvent(dto));
+        return dto;
+    }
+}
+
+/// <summary>Moves a member's read marker forward (never back) and tells the other members.</summary>
+internal sealed class MarkReadCommand(Guid conversationId, Guid userId, long sequence) : WriteCommand<ReadReceiptDto>
+{
+    protected override async Task<ReadReceiptDto> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        var (conversation, member) = await RequireMemberAsync(batch, conversationId, userId, cancellationToken).ConfigureAwait(false);
+        if (sequence < 0)
+        {
+            throw ProblemException.Validation("sequence must not be negative.");
+        }
+
+        var target = Math.Min(sequence, conversation.LastSequence);
+        if (target > member.LastReadSequence)
+        {
+            member.LastReadSequence = target;
+            var receipt = new ReadReceiptDto(conversationId, userId, target);
+            batch.Events.Add(new ReadReceiptEvent(receipt));
+            return receipt;
+        }
+
+        return new ReadReceiptDto(conversationId, userId, member.LastReadSequence);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.Json;
+using Vigil.Server.Attachments;
+using Vigil.Server.Conversations;
+using Vigil.Server.Data;
+using Vigil.Server.Hosting;
+using Vigil.Server.Identity;
+using Vigil.Server.Messaging;
+using Vigil.Server.Problems;
+using Vigil.Server.Realtime;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"])
+    && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
+{
+    builder.WebHost.UseUrls("http://localhost:5080");
+}
+
+builder.Services.AddHostedService<MigrateOnStart>();
+builder.Services.AddVigilPersistence();
+builder.Services.AddVigilProblems();
+builder.Services.AddVigilIdentity();
+builder.Services.AddVigilConversations();
+builder.Services.AddVigilMessaging();
+builder.Services.AddVigilAttachments();
+builder.Services.AddVigilRealtime();
+builder.Services.AddOpenApi();
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 32);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi().AllowAnonymous();
+app.MapHealth();
+app.MapVigilIdentity();
+app.MapConversations();
+app.MapMessaging();
+app.MapAttachments();
+app.MapVigilRealtime();
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Contracts;
+using Vigil.Server.Conversations;
+using Vigil.Server.Data;
+using Vigil.Server.Identity;
+using Vigil.Server.Messaging;
+using Vigil.Server.Problems;
+
+namespace Vigil.Server.Realtime;
+
+/// <summary>
+/// The real-time endpoint. A connection joins the groups of its user's conversations; sends go through the same
+/// validation and writer as REST, so both paths store and refuse alike.
+/// </summary>
+[Authorize]
+public sealed class ChatHub(
+    MessageWriter writer,
+    MessageInput input,
+    PresenceTracker presence,
+    ConversationAccess access,
+    VigilDbContext db,
+    TimeProvider time) : Hub<IChatClient>
+{
+    public override async Task OnConnectedAsync()
+    {
+        var userId = Context.User!.UserId();
+        var conversationIds = await db.ConversationMembers.AsNoTracking().Where(m => m.UserId == userId)
+            .Select(m => m.ConversationId).ToListAsync(Context.ConnectionAborted).ConfigureAwait(false);
+        await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.User(userId), Context.ConnectionAborted).ConfigureAwait(false);
+        foreach (var conversationId in conversationIds)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId), Context.ConnectionAborted)
+                .ConfigureAwait(false);
+        }
+
+        if (presence.Connected(userId, Context.ConnectionId))
+        {
+            await AnnouncePresenceAsync(userId, PresenceStatuses.Online, conversationIds).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        var userId = Context.User!.UserId();
+        if (presence.Disconnected(userId, Context.ConnectionId))
+        {
+            var conversationIds = await db.ConversationMembers.AsNoTracking().Where(m => m.UserId == userId)
+                .Select(m => m.ConversationId).ToListAsync().ConfigureAwait(false);
+            await AnnouncePresenceAsync(userId, PresenceStatuses.Offline, conversationIds).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Returns the stored message once it is durable; a retry with the same client id returns the same message.</summary>
+    public async Task<MessageDto> SendMessage(Guid conversationId, SendMessageRequest request)
+    {
+        input.ValidateSend(request);
+        var outcome = await writer.SubmitAsync(new SendMessageCommand(conversationId, Context.User!.UserId(), request), Context.ConnectionAborted)
+            .ConfigureAwait(false);
+        return outcome.Message;
+    }
+
+    public Task<ReadReceiptDto> MarkRead(Guid conversationId, long sequence) =>
+        writer.SubmitAsync(new MarkReadCommand(conversationId, Context.User!.UserId(), sequence), Context.ConnectionAborted);
+
+    public async Task Typing(Guid conversationId)
+    {
+        var userId = Context.User!.UserId();
+        await access.RequireMemberAsync(conversationId, userId, Context.ConnectionAborted).ConfigureAwait(false);
+        await Clients.OthersInGroup(ChatGroups.Conversation(conversationId))
+            .Typing(new TypingDto(conversationId, userId, time.GetUtcNow())).ConfigureAwait(false);
+    }
+
+    public async Task SetPresence(string status)
+    {
+        if (status is not (PresenceStatuses.Online or PresenceStatuses.Away))
+        {
+            throw ProblemException.Validation("status must be 'online' or 'away'.");
+        }
+
+        var userId = Context.User!.UserId();
+        if (presence.SetStatus(userId, status))
+        {
+            var conversationIds = await db.ConversationMembers.AsNoTracking().Where(m => m.UserId == userId)
+                .Select(m => m.ConversationId).ToListAsync(Context.ConnectionAborted).ConfigureAwait(false);
+            await AnnouncePresenceAsync(userId, status, conversationIds).ConfigureAwait(false);
+        }
+    }
+
+    private Task AnnouncePresenceAsync(Guid userId, string status, List<Guid> conversationIds)
+    {
+        var groups = conversationIds.Select(ChatGroups.Conversation).Append(ChatGroups.User(userId)).ToList();
+        return Clients.Groups(groups).PresenceChanged(new PresenceDto(userId, status, time.GetUtcNow()));
+    }
+}
