@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http.Connections;
+
+namespace Vigil.Client;
+
+public sealed class ChatConnectionOptions
+{
+    /// <summary>Transports to try; all by default (WebSockets first).</summary>
+    public HttpTransportType Transports { get; set; } = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
+
+    /// <summary>
+    /// Where to resume: the last sequence the consumer has processed per conversation (for example persisted from a
+    /// previous run). Conversations not listed start at their newest message when the connection starts.
+    /// </summary>
+    public IReadOnlyDictionary<Guid, long>? ResumeFrom { get; set; }
+
+    /// <summary>Delays between reconnect attempts; the last one repeats forever.</summary>
+    public IReadOnlyList<TimeSpan> ReconnectDelays { get; set; } =
+        [TimeSpan.Zero, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+
+    /// <summary>Makes the HTTP handler for the hub's transports (tests use an in-memory server's).</summary>
+    public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
+
+    /// <summary>Messages fetched per request while catching up.</summary>
+    public int CatchUpPageSize { get; set; } = 500;
+}

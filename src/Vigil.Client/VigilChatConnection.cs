@@ -1,0 +1,343 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Vigil.Contracts;
+
+namespace Vigil.Client;
+
+/// <summary>
+/// A real-time connection to Vigil's hub. It reconnects by itself and, after a reconnect or on seeing a gap in
+/// sequence numbers, fetches what it missed, so <see cref="MessageReceived"/> sees every message of a tracked
+/// conversation exactly once and in sequence order.
+/// </summary>
+public sealed partial class VigilChatConnection : IAsyncDisposable
+{
+    private readonly VigilClient _client;
+    private readonly ChatConnectionOptions _options;
+    private readonly HubConnection _hub;
+    private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<Guid, long> _cursors = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    internal VigilChatConnection(VigilClient client, ChatConnectionOptions options)
+    {
+        _client = client;
+        _options = options;
+        _hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(client.BaseAddress, ChatHubContract.Path), http =>
+            {
+                http.AccessTokenProvider = () => client.GetAccessTokenAsync();
+                http.Transports = options.Transports;
+                if (options.HttpMessageHandlerFactory is { } factory)
+                {
+                    http.HttpMessageHandlerFactory = _ => factory();
+                }
+            })
+            .WithAutomaticReconnect(new RepeatingRetryPolicy(options.ReconnectDelays))
+            .Build();
+
+        _hub.On<MessageDto>(nameof(IChatClient.MessageCreated), m => Post(new Inbound.Created(m)));
+        _hub.On<MessageDto>(nameof(IChatClient.MessageEdited), m => Post(new Inbound.Other(() => Raise(MessageEdited, m))));
+        _hub.On<MessageDto>(nameof(IChatClient.MessageDeleted), m => Post(new Inbound.Other(() => Raise(MessageDeleted, m))));
+        _hub.On<MessageDto>(nameof(IChatClient.Mentioned), m => Post(new Inbound.Other(() => Raise(Mentioned, m))));
+        _hub.On<ReadReceiptDto>(nameof(IChatClient.ReadReceipt), r => Post(new Inbound.Other(() => Raise(ReadReceipt, r))));
+        _hub.On<TypingDto>(nameof(IChatClient.Typing), t => Post(new Inbound.Other(() => Raise(Typing, t))));
+        _hub.On<PresenceDto>(nameof(IChatClient.PresenceChanged), p => Post(new Inbound.Other(() => Raise(PresenceChanged, p))));
+        _hub.On<ConversationDto>(nameof(IChatClient.ConversationAdded), c => Post(new Inbound.Added(c)));
+        _hub.Reconnecting += error => Raise(Reconnecting, error);
+        _hub.Reconnected += _ =>
+        {
+            Post(new Inbound.CatchUpAll());
+            return Raise(Reconnected, (Exception?)null);
+        };
+        _hub.Closed += error => Raise(Closed, error);
+    }
+
+    /// <summary>Every message of a tracked conversation, once, in sequence order (live or caught up).</summary>
+    public event Func<MessageDto, Task>? MessageReceived;
+
+    public event Func<MessageDto, Task>? MessageEdited;
+
+    public event Func<MessageDto, Task>? MessageDeleted;
+
+    /// <summary>A message that mentions the signed-in user.</summary>
+    public event Func<MessageDto, Task>? Mentioned;
+
+    public event Func<ReadReceiptDto, Task>? ReadReceipt;
+
+    public event Func<TypingDto, Task>? Typing;
+
+    public event Func<PresenceDto, Task>? PresenceChanged;
+
+    public event Func<ConversationDto, Task>? ConversationAdded;
+
+    public event Func<Exception?, Task>? Reconnecting;
+
+    public event Func<Exception?, Task>? Reconnected;
+
+    public event Func<Exception?, Task>? Closed;
+
+    /// <summary>A catch-up or an event handler failed; delivery resumes on the next event or reconnect.</summary>
+    public event Func<Exception?, Task>? Error;
+
+    public HubConnectionState State => _hub.State;
+
+    /// <summary>The last sequence delivered per conversation: persist it to resume later with <see cref="ChatConnectionOptions.ResumeFrom"/>.</summary>
+    public IReadOnlyDictionary<Guid, long> Cursors => _cursors;
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _hub.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Connected first, then listed: anything committed in between is buffered and deduplicated, not lost.
+        foreach (var (conversationId, sequence) in _options.ResumeFrom ?? new Dictionary<Guid, long>())
+        {
+            _cursors[conversationId] = sequence;
+        }
+
+        foreach (var conversation in await _client.ListConversationsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _cursors.TryAdd(conversation.Id, conversation.LastSequence);
+        }
+
+        _loop = Task.Run(() => ProcessAsync(_stop.Token), CancellationToken.None);
+        Post(new Inbound.CatchUpAll());
+    }
+
+    /// <summary>Delivers the messages of a conversation after <paramref name="afterSequence"/> (catching up at once).</summary>
+    public void Track(Guid conversationId, long afterSequence)
+    {
+        _cursors[conversationId] = afterSequence;
+        Post(new Inbound.CatchUp(conversationId));
+    }
+
+    /// <summary>
+    /// Sends over the hub (or REST while reconnecting) and returns the message once durably stored. Transient
+    /// failures are retried with the same client message id, so the message is stored once whatever happens.
+    /// </summary>
+    public Task<MessageDto> SendMessageAsync(
+        Guid conversationId, string body, string? clientMessageId = null, Guid? replyToId = null,
+        IReadOnlyList<Guid>? attachmentIds = null, CancellationToken cancellationToken = default)
+    {
+        var request = new SendMessageRequest(clientMessageId ?? Guid.NewGuid().ToString("N"), body, replyToId, attachmentIds);
+        return _client.RetryTransientAsync(
+            async ct =>
+            {
+                if (_hub.State == HubConnectionState.Connected)
+                {
+                    try
+                    {
+                        return await _hub.InvokeAsync<MessageDto>(ChatHubContract.SendMessage, conversationId, request, ct).ConfigureAwait(false);
+                    }
+                    catch (HubException refusal)
+                    {
+                        throw Translate(refusal);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // The connection dropped between the state check and the call: use REST below.
+                    }
+                }
+
+                return await _client.SendMessageAsync(conversationId, request.Body, request.ClientMessageId, request.ReplyToId,
+                    request.AttachmentIds, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    public async Task MarkReadAsync(Guid conversationId, long sequence, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _hub.InvokeAsync<ReadReceiptDto>(ChatHubContract.MarkRead, conversationId, sequence, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubException refusal)
+        {
+            throw Translate(refusal);
+        }
+    }
+
+    public async Task SendTypingAsync(Guid conversationId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _hub.InvokeAsync(ChatHubContract.Typing, conversationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubException refusal)
+        {
+            throw Translate(refusal);
+        }
+    }
+
+    public async Task SetPresenceAsync(string status, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _hub.InvokeAsync(ChatHubContract.SetPresence, status, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubException refusal)
+        {
+            throw Translate(refusal);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _inbound.Writer.TryComplete();
+        await _hub.DisposeAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping is the point.
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>
+    /// The server words refusals as "403 Forbidden: detail" (the client library may put its own preamble before
+    /// that); keep the status so callers can branch on it as they do for REST.
+    /// </summary>
+    private static VigilApiException Translate(HubException refusal)
+    {
+        var match = HubRefusal().Match(refusal.Message);
+        return match.Success
+            ? new VigilApiException((HttpStatusCode)int.Parse(match.Groups["status"].Value, CultureInfo.InvariantCulture), null,
+                match.Groups["title"].Value, match.Groups["detail"].Value)
+            : new VigilApiException(HttpStatusCode.Unauthorized, null, "Hub refused the call", refusal.Message);
+    }
+
+    [GeneratedRegex(@"(?:^|HubException: )(?<status>[45]\d\d) (?<title>[^:]+): (?<detail>.*)$", RegexOptions.Singleline)]
+    private static partial Regex HubRefusal();
+
+    private void Post(Inbound item) => _inbound.Writer.TryWrite(item);
+
+    private async Task ProcessAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var item in _inbound.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                switch (item)
+                {
+                    case Inbound.Created created:
+                        await OnCreatedAsync(created.Message, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case Inbound.Added added:
+                        _cursors.TryAdd(added.Conversation.Id, added.Conversation.LastSequence);
+                        await Raise(ConversationAdded, added.Conversation).ConfigureAwait(false);
+                        break;
+                    case Inbound.CatchUp one:
+                        await CatchUpAsync(one.ConversationId, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case Inbound.CatchUpAll:
+                        foreach (var conversationId in _cursors.Keys)
+                        {
+                            await CatchUpAsync(conversationId, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        break;
+                    case Inbound.Other other:
+                        await other.Deliver().ConfigureAwait(false);
+                        break;
+                }
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                await Raise(Error, exception).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task OnCreatedAsync(MessageDto message, CancellationToken cancellationToken)
+    {
+        var cursor = _cursors.GetOrAdd(message.ConversationId, message.Sequence - 1);
+        if (message.Sequence <= cursor)
+        {
+            return;
+        }
+
+        if (message.Sequence == cursor + 1)
+        {
+            _cursors[message.ConversationId] = message.Sequence;
+            await Raise(MessageReceived, message).ConfigureAwait(false);
+            return;
+        }
+
+        // A gap: something was missed (pushes are best effort). The database has it; fetch in order.
+        await CatchUpAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CatchUpAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var cursor = _cursors.GetValueOrDefault(conversationId);
+            var page = await _client.RetryTransientAsync(
+                ct => _client.GetMessagesAsync(conversationId, after: cursor, limit: _options.CatchUpPageSize, cancellationToken: ct),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var message in page)
+            {
+                if (message.Sequence <= _cursors.GetValueOrDefault(conversationId))
+                {
+                    continue;
+                }
+
+                _cursors[conversationId] = message.Sequence;
+                await Raise(MessageReceived, message).ConfigureAwait(false);
+            }
+
+            if (page.Count < _options.CatchUpPageSize)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task Raise<T>(Func<T, Task>? handler, T argument)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await handler(argument).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (handler is not Func<Exception?, Task>)
+        {
+            await Raise(Error, (Exception?)exception).ConfigureAwait(false);
+        }
+    }
+
+    private abstract record Inbound
+    {
+        public sealed record Created(MessageDto Message) : Inbound;
+
+        public sealed record Added(ConversationDto Conversation) : Inbound;
+
+        public sealed record CatchUp(Guid ConversationId) : Inbound;
+
+        public sealed record CatchUpAll : Inbound;
+
+        public sealed record Other(Func<Task> Deliver) : Inbound;
+    }
+
+    private sealed class RepeatingRetryPolicy(IReadOnlyList<TimeSpan> delays) : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+            delays.Count == 0 ? TimeSpan.FromSeconds(5) : delays[(int)Math.Min(retryContext.PreviousRetryCount, delays.Count - 1)];
+    }
+}

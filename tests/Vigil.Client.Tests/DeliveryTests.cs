@@ -1,0 +1,123 @@
+using Vigil.Client;
+using Vigil.Contracts;
+using Vigil.Testing;
+
+namespace Vigil.Client.Tests;
+
+/// <summary>The SDK's promise to its consumer: every message of a tracked conversation once, in order, across disconnects.</summary>
+public sealed class DeliveryTests : IAsyncLifetime
+{
+    private readonly VigilServerFactory _factory = new();
+    private VigilClient _alice = null!;
+    private VigilClient _bob = null!;
+    private ConversationDto _conversation = null!;
+
+    public async Task InitializeAsync()
+    {
+        (_alice, _) = await _factory.UserAsync("alice");
+        UserDto bob;
+        (_bob, bob) = await _factory.UserAsync("bob");
+        _conversation = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Group, [bob.Id], "Delivery"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        _bob.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_member_who_reconnects_catches_up_with_no_gap_and_no_duplicate()
+    {
+        var inbox = new EventRecorder<MessageDto>();
+        IReadOnlyDictionary<Guid, long> cursors;
+        await using (var first = _bob.CreateChatConnection(_factory.ChatOptions()))
+        {
+            first.MessageReceived += inbox.Record;
+            await first.StartAsync();
+            for (var i = 1; i <= 5; i++)
+            {
+                await _alice.SendMessageAsync(_conversation.Id, $"before {i}");
+            }
+
+            await inbox.WaitUntilAsync(m => m.Count == 5);
+            cursors = new Dictionary<Guid, long>(first.Cursors);
+        }
+
+        for (var i = 1; i <= 20; i++)
+        {
+            await _alice.SendMessageAsync(_conversation.Id, $"while away {i}");
+        }
+
+        await using var second = _bob.CreateChatConnection(_factory.ChatOptions(resumeFrom: cursors));
+        second.MessageReceived += inbox.Record;
+        await second.StartAsync();
+        var live = Enumerable.Range(1, 10).Select(i => _alice.SendMessageAsync(_conversation.Id, $"live {i}"));
+        await Task.WhenAll(live);
+
+        var delivered = await inbox.WaitUntilAsync(m => m.Count >= 35);
+        await Task.Delay(300);
+        Assert.Equal(Enumerable.Range(1, 35).Select(i => (long)i), inbox.Items.Select(m => m.Sequence));
+    }
+
+    [Fact]
+    public async Task Catch_up_pages_through_a_long_absence()
+    {
+        for (var i = 1; i <= 1200; i++)
+        {
+            await _alice.SendMessageAsync(_conversation.Id, $"m{i}");
+        }
+
+        var inbox = new EventRecorder<MessageDto>();
+        await using var connection = _bob.CreateChatConnection(_factory.ChatOptions(resumeFrom: new Dictionary<Guid, long> { [_conversation.Id] = 0 }));
+        connection.MessageReceived += inbox.Record;
+        await connection.StartAsync();
+
+        await inbox.WaitUntilAsync(m => m.Count == 1200, TimeSpan.FromSeconds(60));
+        Assert.Equal(Enumerable.Range(1, 1200).Select(i => (long)i), inbox.Items.Select(m => m.Sequence));
+    }
+
+    [Fact]
+    public async Task Track_delivers_history_after_a_given_sequence()
+    {
+        for (var i = 1; i <= 4; i++)
+        {
+            await _alice.SendMessageAsync(_conversation.Id, $"m{i}");
+        }
+
+        var inbox = new EventRecorder<MessageDto>();
+        await using var connection = _bob.CreateChatConnection(_factory.ChatOptions());
+        connection.MessageReceived += inbox.Record;
+        await connection.StartAsync();
+
+        connection.Track(_conversation.Id, 2);
+
+        Assert.Equal([3L, 4], (await inbox.WaitUntilAsync(m => m.Count == 2)).Select(m => m.Sequence));
+    }
+
+    [Fact]
+    public async Task A_send_retried_with_the_same_client_id_is_stored_once()
+    {
+        await using var connection = _alice.CreateChatConnection(_factory.ChatOptions());
+        await connection.StartAsync();
+
+        var first = await connection.SendMessageAsync(_conversation.Id, "once", clientMessageId: "fixed");
+        var second = await connection.SendMessageAsync(_conversation.Id, "once", clientMessageId: "fixed");
+        var overRest = await _alice.SendMessageAsync(_conversation.Id, "once", clientMessageId: "fixed");
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(first.Id, overRest.Id);
+        Assert.Single(await _bob.GetMessagesAsync(_conversation.Id));
+    }
+
+    [Fact]
+    public async Task Sends_fall_back_to_rest_while_the_hub_is_down()
+    {
+        await using var connection = _alice.CreateChatConnection(_factory.ChatOptions());
+
+        var sent = await connection.SendMessageAsync(_conversation.Id, "not connected yet");
+
+        Assert.Equal(1, sent.Sequence);
+    }
+}
