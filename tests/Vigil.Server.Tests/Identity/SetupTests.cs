@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Vigil.Client;
 using Vigil.Contracts;
 using Vigil.Server.Identity;
 using Vigil.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Vigil.Server.Tests.Identity;
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test of Vigil: formatting check, build with warnings as errors, then the whole test suite.
+# It installs and starts what the tests need by itself (today: nothing beyond the .NET SDK; SQLite is embedded),
+# and ends with the totals on a line of their own: "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results="$(pwd)/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "==> restore"
+dotnet tool restore >/dev/null
+dotnet restore Vigil.slnx
+
+echo "==> format check (dotnet format --verify-no-changes)"
+dotnet format Vigil.slnx --verify-no-changes --no-restore
+
+echo "==> build"
+dotnet build Vigil.slnx --no-restore -c Release
+
+echo "==> test"
+status=0
+dotnet test Vigil.slnx --no-build -c Release --results-directory "$results" \
+  --logger "trx" --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3600000 || status=$?
+
+# Totals from the TRX files, not from dotnet test's own summary (which CI does not read).
+passed=0 failed=0 skipped=0 total=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$((total + $(get total)))
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+
+if [ "$total" -eq 0 ]; then
+  echo "no test was executed" >&2
+  status=1
+fi
+if [ "$failed" -gt 0 ]; then
+  status=1
+fi
+
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit "$status"
