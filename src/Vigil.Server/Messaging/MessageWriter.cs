@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public sealed partial class MessageWriter : BackgroundService
     private readonly IChatEventSink _events;
     private readonly IOptions<MessagingOptions> _options;
     private readonly ILogger<MessageWriter> _logger;
+    private readonly WriterMetrics _metrics;
 
     public MessageWriter(
         IServiceScopeFactory scopes,
@@ -27,8 +29,10 @@ public sealed partial class MessageWriter : BackgroundService
         IIdGenerator ids,
         IChatEventSink events,
         IOptions<MessagingOptions> options,
+        WriterMetrics metrics,
         ILogger<MessageWriter> logger)
     {
+        _metrics = metrics;
         _scopes = scopes;
         _time = time;
         _ids = ids;
@@ -88,17 +92,17 @@ public sealed partial class MessageWriter : BackgroundService
     {
         try
         {
-            await RunAsync(batch).ConfigureAwait(false);
+            await RunAsync(batch, optimistic: batch.Count > 1).ConfigureAwait(false);
         }
         catch (Exception exception) when (batch.Count > 1)
         {
-            // One bad command must not sink its neighbours: retry each alone to isolate it.
-            LogBatchFailed(exception, batch.Count);
+            // A retried send (unique index) or one bad command must not sink its neighbours: replay each alone.
+            LogBatchReplayed(exception.GetType().Name, batch.Count);
             foreach (var command in batch)
             {
                 try
                 {
-                    await RunAsync([command]).ConfigureAwait(false);
+                    await RunAsync([command], optimistic: false).ConfigureAwait(false);
                 }
                 catch (Exception single)
                 {
@@ -114,14 +118,15 @@ public sealed partial class MessageWriter : BackgroundService
         }
     }
 
-    private async Task RunAsync(List<WriteCommand> commands)
+    private async Task RunAsync(List<WriteCommand> commands, bool optimistic)
     {
         // Not the stopping token: a batch that has started is finished, so shutdown never half-applies it.
         var cancellationToken = CancellationToken.None;
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var batch = new WriteBatch(db, _time, _ids);
+        var batch = new WriteBatch(db, _time, _ids, optimistic);
+        var started = Stopwatch.GetTimestamp();
         await batch.PrefetchSendsAsync([.. commands.OfType<SendMessageCommand>()], cancellationToken).ConfigureAwait(false);
         foreach (var command in commands)
         {
@@ -129,7 +134,9 @@ public sealed partial class MessageWriter : BackgroundService
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _metrics.Committed(commands.Count, Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(committing));
 
         foreach (var command in commands)
         {
@@ -142,8 +149,8 @@ public sealed partial class MessageWriter : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Group commit of {Count} commands failed; retrying them one by one")]
-    private partial void LogBatchFailed(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group commit of {Count} commands rolled back ({Reason}); replaying them one by one")]
+    private partial void LogBatchReplayed(string reason, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Write command {Command} failed")]
     private partial void LogCommandFailed(Exception exception, string command);

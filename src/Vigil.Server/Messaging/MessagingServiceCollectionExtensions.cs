@@ -8,6 +8,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<MessageInput>();
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<MessageQueries>();
+        services.AddSingleton<WriterMetrics>();
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
         return services;

@@ -8,7 +8,13 @@ namespace Vigil.Server.Messaging;
 /// The state one group commit works on: a DbContext inside one transaction, the conversations and memberships its
 /// commands touch (loaded once per batch), and the events to publish once it has committed.
 /// </summary>
-internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenerator ids)
+/// <param name="optimistic">
+/// When true, a send is not looked up by client message id before insert: the unique index on
+/// (conversation, sender, client id) refuses a duplicate, the batch rolls back, and the writer replays each command
+/// alone, non-optimistically, where the lookup returns the stored message. Retries are rare; the lookup on every
+/// send would scan each conversation's messages.
+/// </param>
+internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenerator ids, bool optimistic)
 {
     private readonly Dictionary<Guid, Conversation?> _conversations = [];
     private readonly Dictionary<(Guid, Guid), ConversationMember?> _members = [];
@@ -23,7 +29,7 @@ internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenera
 
     public List<ChatEvent> Events { get; } = [];
 
-    /// <summary>Loads in three queries what every send in the batch needs, instead of three queries a send.</summary>
+    /// <summary>Loads in two queries what every send in the batch needs, instead of two queries a send.</summary>
     public async Task PrefetchSendsAsync(IReadOnlyList<SendMessageCommand> sends, CancellationToken cancellationToken)
     {
         if (sends.Count == 0)
@@ -33,7 +39,6 @@ internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenera
 
         var conversationIds = sends.Select(s => s.ConversationId).Distinct().ToList();
         var senderIds = sends.Select(s => s.SenderId).Distinct().ToList();
-        var clientIds = sends.Select(s => s.Request.ClientMessageId).Distinct().ToList();
 
         foreach (var conversation in await db.Conversations.Where(c => conversationIds.Contains(c.Id))
                      .ToListAsync(cancellationToken).ConfigureAwait(false))
@@ -48,18 +53,10 @@ internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenera
             _members[(member.ConversationId, member.UserId)] = member;
         }
 
-        foreach (var message in await db.Messages.Include(m => m.Attachments)
-                     .Where(m => conversationIds.Contains(m.ConversationId) && clientIds.Contains(m.ClientMessageId))
-                     .ToListAsync(cancellationToken).ConfigureAwait(false))
-        {
-            _messagesByClientId[(message.ConversationId, message.SenderId, message.ClientMessageId)] = message;
-        }
-
         foreach (var send in sends)
         {
             _conversations.TryAdd(send.ConversationId, null);
             _members.TryAdd((send.ConversationId, send.SenderId), null);
-            _clientIdsChecked.Add((send.ConversationId, send.SenderId, send.Request.ClientMessageId));
         }
     }
 
@@ -90,7 +87,7 @@ internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenera
     public async Task<Message?> ExistingSendAsync(Guid conversationId, Guid senderId, string clientMessageId, CancellationToken cancellationToken)
     {
         var key = (conversationId, senderId, clientMessageId);
-        if (_messagesByClientId.TryGetValue(key, out var message) || _clientIdsChecked.Contains(key))
+        if (_messagesByClientId.TryGetValue(key, out var message) || optimistic || _clientIdsChecked.Contains(key))
         {
             return message;
         }

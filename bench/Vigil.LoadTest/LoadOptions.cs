@@ -1,0 +1,10 @@
+namespace Vigil.LoadTest;
+
+internal sealed record LoadOptions(
+    int Clients,
+    TimeSpan Duration,
+    TimeSpan Warmup,
+    int Rate,
+    int InFlightPerClient,
+    Uri? Server,
+    string? DataDirectory);
