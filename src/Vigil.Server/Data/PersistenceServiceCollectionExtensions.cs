@@ -18,7 +18,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<IIdGenerator, UuidV7IdGenerator>();
         services.TryAddSingleton<DataDirectory>();
         services.AddSingleton<SqliteDurabilityInterceptor>();
-        services.AddDbContext<VigilDbContext>((provider, options) =>
+        // Pooled: the hub, the writer and every request make a context per call.
+        services.AddDbContextPool<VigilDbContext>((provider, options) =>
         {
             var vigil = provider.GetRequiredService<IOptions<VigilOptions>>().Value;
             var connectionString = vigil.ConnectionString

@@ -133,6 +133,7 @@ public sealed partial class MessageWriter : BackgroundService
             await command.StageAsync(batch, cancellationToken).ConfigureAwait(false);
         }
 
+        await DirectInsert.InsertAsync(db, batch.NewMessages, cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

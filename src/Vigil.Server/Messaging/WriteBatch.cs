@@ -29,6 +29,9 @@ internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenera
 
     public List<ChatEvent> Events { get; } = [];
 
+    /// <summary>Messages to insert directly (not tracked) before the tracked changes are saved.</summary>
+    public List<Message> NewMessages { get; } = [];
+
     /// <summary>Loads in two queries what every send in the batch needs, instead of two queries a send.</summary>
     public async Task PrefetchSendsAsync(IReadOnlyList<SendMessageCommand> sends, CancellationToken cancellationToken)
     {

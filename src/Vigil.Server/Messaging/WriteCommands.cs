@@ -122,7 +122,12 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
             Mentions = mentions,
             Attachments = attachments,
         };
-        batch.Db.Messages.Add(message);
+        foreach (var attachment in attachments)
+        {
+            attachment.MessageId = message.Id;
+        }
+
+        batch.NewMessages.Add(message);
         batch.Remember(message);
         var dto = message.ToDto();
         batch.Events.Add(new MessageCreatedEvent(dto));
