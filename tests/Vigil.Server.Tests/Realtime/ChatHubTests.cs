@@ -212,4 +212,20 @@ public sealed class ChatHubTests : IAsyncLifetime
         Assert.Contains("clientMessageId", error.Message, StringComparison.Ordinal);
         await connection.DisposeAsync();
     }
+
+    [Fact]
+    public async Task An_open_hub_connection_stops_working_after_sign_out_everywhere()
+    {
+        await using var bobChat = _bob.CreateChatConnection(_factory.ChatOptions());
+        await bobChat.StartAsync();
+        await bobChat.SendMessageAsync(_conversation.Id, "still here");
+
+        using var other = _factory.CreateVigilClient();
+        await other.SignInAsync("bob", VigilServerFactory.UserPassword);
+        await other.SignOutEverywhereAsync();
+
+        // The server answers with a hub error and closes the connection; the client sees one or the other.
+        await Assert.ThrowsAnyAsync<Exception>(() => bobChat.SendTypingAsync(_conversation.Id));
+        await Assert.ThrowsAnyAsync<Exception>(() => bobChat.SendTypingAsync(_conversation.Id));
+    }
 }
