@@ -32,6 +32,7 @@ public sealed class VigilServerFactory : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Vigil:DataDirectory"] = DataDirectory,
+            ["Logging:LogLevel:Default"] = "Warning",
         };
     }
 
