@@ -5,6 +5,7 @@ using Vigil.Client;
 using Vigil.Contracts;
 using Vigil.Server.Data;
 using Vigil.Server.Identity;
+using Vigil.Server.Ledger;
 
 namespace Vigil.Cli;
 
@@ -49,13 +50,14 @@ internal sealed class DataDirectoryTarget : IUserTarget
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddVigilPersistence();
         services.AddVigilIdentityCore();
+        services.AddVigilLedgerCore();
         return services.BuildServiceProvider(validateScopes: true);
     }
 
     public async Task<UserDto> AddAsync(CreateUserRequest request, CancellationToken cancellationToken)
     {
         await using var scope = _services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(request, cancellationToken).ConfigureAwait(false);
+        return await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(request, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<UserDto>> ListAsync(CancellationToken cancellationToken)
@@ -69,7 +71,7 @@ internal sealed class DataDirectoryTarget : IUserTarget
         await using var scope = _services.CreateAsyncScope();
         var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
         var found = await admin.FindAsync(user, cancellationToken).ConfigureAwait(false);
-        return await admin.SetDisabledAsync(found.Id, disabled, cancellationToken).ConfigureAwait(false);
+        return await admin.SetDisabledAsync(found.Id, disabled, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UserDto> SetRolesAsync(string user, Func<IReadOnlyList<string>, IReadOnlyList<string>> change, CancellationToken cancellationToken)
@@ -77,7 +79,7 @@ internal sealed class DataDirectoryTarget : IUserTarget
         await using var scope = _services.CreateAsyncScope();
         var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
         var found = await admin.FindAsync(user, cancellationToken).ConfigureAwait(false);
-        return await admin.SetRolesAsync(found.Id, change(found.Roles), cancellationToken).ConfigureAwait(false);
+        return await admin.SetRolesAsync(found.Id, change(found.Roles), null, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()

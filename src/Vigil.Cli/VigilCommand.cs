@@ -59,6 +59,7 @@ internal static class VigilCommand
         var root = new RootCommand("Vigil administration: database migrations and users.") { DataDir, Server, AdminUser, AdminPassword, AdminTotp };
         root.Subcommands.Add(Database(console, error));
         root.Subcommands.Add(Users(console, error));
+        root.Subcommands.Add(LedgerCommands.Create(DataDir, console, error));
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
     }
@@ -177,7 +178,7 @@ internal static class VigilCommand
     }
 
     /// <summary>Turns every expected failure into one line on stderr and exit code 1.</summary>
-    private static async Task<int> Guarded(TextWriter error, Func<Task> action)
+    internal static async Task<int> Guarded(TextWriter error, Func<Task> action)
     {
         try
         {

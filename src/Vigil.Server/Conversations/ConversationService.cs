@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
 using Vigil.Server.Data;
+using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
 using Vigil.Server.Validation;
 
@@ -11,6 +12,8 @@ public sealed partial class ConversationService(
     VigilDbContext db,
     ConversationAccess access,
     IConversationNotifier notifier,
+    LedgerAppender ledger,
+    CommitmentKeyStore keys,
     TimeProvider time,
     IIdGenerator ids,
     ILogger<ConversationService> logger)
@@ -100,7 +103,15 @@ public sealed partial class ConversationService(
         db.Conversations.Add(conversation);
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await keys.GetOrCreateAsync(db, conversation.Id, now, cancellationToken).ConfigureAwait(false);
+            await ledger.AppendAsync(db,
+            [
+                new LedgerEvent(creatorId, LedgerActions.ConversationCreated, LedgerActions.ConversationTarget(conversation.Id), $"kind={kind}"),
+                .. conversation.Members.Select(m => MemberEvent(creatorId, LedgerActions.MemberAdded, conversation.Id, m.UserId, m.Role)),
+            ], now, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateException) when (directKey is not null)
         {
@@ -176,7 +187,7 @@ public sealed partial class ConversationService(
             throw ProblemException.Validation("A patient conversation has exactly one patient.");
         }
 
-        await AddOrUpdateMemberAsync(conversationId, request.UserId, role, cancellationToken).ConfigureAwait(false);
+        await AddOrUpdateMemberAsync(conversationId, callerId, request.UserId, role, cancellationToken).ConfigureAwait(false);
         return await AnnounceAsync(conversationId, request.UserId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -199,7 +210,7 @@ public sealed partial class ConversationService(
 
         if (!await IsMemberAsync(conversationId, userId, cancellationToken).ConfigureAwait(false))
         {
-            await AddOrUpdateMemberAsync(conversationId, userId, MemberRoles.Member, cancellationToken).ConfigureAwait(false);
+            await AddOrUpdateMemberAsync(conversationId, userId, userId, MemberRoles.Member, cancellationToken).ConfigureAwait(false);
         }
 
         return await AnnounceAsync(conversationId, userId, cancellationToken).ConfigureAwait(false);
@@ -213,18 +224,26 @@ public sealed partial class ConversationService(
             throw ProblemException.Forbidden("Only an owner can remove other members.");
         }
 
-        var removed = await db.ConversationMembers.Where(m => m.ConversationId == conversationId && m.UserId == userId)
-            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        if (removed == 0)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw ProblemException.NotFound("The member");
+            var removed = await db.ConversationMembers.Where(m => m.ConversationId == conversationId && m.UserId == userId)
+                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            if (removed == 0)
+            {
+                throw ProblemException.NotFound("The member");
+            }
+
+            await ledger.AppendAsync(db, [MemberEvent(callerId, LedgerActions.MemberRemoved, conversationId, userId, null)], time.GetUtcNow(), cancellationToken)
+                .ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await notifier.MemberRemovedAsync(conversationId, userId, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task AddOrUpdateMemberAsync(Guid conversationId, Guid userId, string role, CancellationToken cancellationToken)
+    private async Task AddOrUpdateMemberAsync(Guid conversationId, Guid actorId, Guid userId, string role, CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var member = await db.ConversationMembers
             .SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.UserId == userId, cancellationToken).ConfigureAwait(false);
         if (member is null)
@@ -243,7 +262,13 @@ public sealed partial class ConversationService(
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await ledger.AppendAsync(db, [MemberEvent(actorId, LedgerActions.MemberAdded, conversationId, userId, role)], time.GetUtcNow(), cancellationToken)
+            .ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static LedgerEvent MemberEvent(Guid actorId, string action, Guid conversationId, Guid userId, string? role) =>
+        new(actorId, action, $"{LedgerActions.ConversationTarget(conversationId)}/member/{userId:D}", role is null ? null : $"role={role}");
 
     private async Task<ConversationDto> AnnounceAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken)
     {

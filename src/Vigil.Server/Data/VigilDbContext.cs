@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Attachments;
 using Vigil.Server.Conversations;
 using Vigil.Server.Identity;
+using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
 
 namespace Vigil.Server.Data;
@@ -21,6 +22,12 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
     public DbSet<MessageVersion> MessageVersions => Set<MessageVersion>();
 
     public DbSet<Attachment> Attachments => Set<Attachment>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<LedgerCheckpointRecord> LedgerCheckpoints => Set<LedgerCheckpointRecord>();
+
+    public DbSet<CommitmentKey> CommitmentKeys => Set<CommitmentKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -90,6 +97,27 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
             version.Property(v => v.Reason).HasMaxLength(1000);
             version.HasOne<Message>().WithMany().HasForeignKey(v => v.MessageId);
         });
+
+        builder.Entity<LedgerEntry>(entry =>
+        {
+            entry.HasKey(e => e.Sequence);
+            entry.Property(e => e.Sequence).ValueGeneratedNever();
+            entry.Property(e => e.Action).HasMaxLength(64);
+            entry.Property(e => e.Target).HasMaxLength(200);
+            entry.Property(e => e.Commitment).HasMaxLength(64);
+            entry.Property(e => e.LeafHash).HasMaxLength(64);
+            entry.HasIndex(e => e.ActorId);
+            entry.HasIndex(e => e.Target);
+            entry.HasIndex(e => e.RecordedAt);
+        });
+
+        builder.Entity<LedgerCheckpointRecord>(checkpoint =>
+        {
+            checkpoint.HasKey(c => c.TreeSize);
+            checkpoint.Property(c => c.TreeSize).ValueGeneratedNever();
+        });
+
+        builder.Entity<CommitmentKey>(key => key.HasKey(k => k.SubjectId));
 
         builder.Entity<Attachment>(attachment =>
         {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
 using Vigil.Server.Data;
+using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
 
 namespace Vigil.Server.Identity;
@@ -61,7 +62,7 @@ internal static class AuthEndpoints
             }
 
             var roles = (request.Roles ?? []).Append(VigilRoles.Administrator).ToList();
-            var user = await admin.CreateAsync(request with { Roles = roles }, cancellationToken).ConfigureAwait(false);
+            var user = await admin.CreateAsync(request with { Roles = roles }, null, cancellationToken).ConfigureAwait(false);
             return TypedResults.Created($"/api/v1/users/{user.Id}", user);
         }
         finally
@@ -71,8 +72,14 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
-        TokenRequest request, UserManager<VigilUser> users, SessionService sessions, CancellationToken cancellationToken)
+        TokenRequest request, UserManager<VigilUser> users, SessionService sessions, VigilDbContext db, LedgerAppender ledger,
+        TimeProvider time, CancellationToken cancellationToken)
     {
+        // Failures are recorded against the account when it exists; an unknown name is not stored (it may be a
+        // mistyped password).
+        Task RecordAsync(string action, Guid? userId, string? reason) => ledger.RecordAsync(db, time, cancellationToken,
+            new LedgerEvent(userId, action, userId is { } id ? LedgerActions.UserTarget(id) : "user/unknown", reason));
+
         if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password)
             || request.Username.Length > UserAdministration.MaxUsernameLength || request.Password.Length > UserAdministration.MaxPasswordLength)
         {
@@ -82,11 +89,13 @@ internal static class AuthEndpoints
         var user = await users.FindByNameAsync(request.Username).ConfigureAwait(false);
         if (user is null || user.Disabled)
         {
+            await RecordAsync(LedgerActions.SignInFailed, user?.Id, user is null ? "unknown-user" : "disabled").ConfigureAwait(false);
             return InvalidCredentials();
         }
 
         if (await users.IsLockedOutAsync(user).ConfigureAwait(false))
         {
+            await RecordAsync(LedgerActions.SignInFailed, user.Id, "locked-out").ConfigureAwait(false);
             return TypedResults.Problem(
                 "Too many failed sign-ins; the account is locked for a while.", statusCode: 401,
                 title: "Account locked", type: ProblemTypes.LockedOut);
@@ -95,6 +104,7 @@ internal static class AuthEndpoints
         if (!await users.CheckPasswordAsync(user, request.Password).ConfigureAwait(false))
         {
             await users.AccessFailedAsync(user).ConfigureAwait(false);
+            await RecordAsync(LedgerActions.SignInFailed, user.Id, "password").ConfigureAwait(false);
             return InvalidCredentials();
         }
 
@@ -113,12 +123,15 @@ internal static class AuthEndpoints
             if (!secondFactor)
             {
                 await users.AccessFailedAsync(user).ConfigureAwait(false);
+                await RecordAsync(LedgerActions.SignInFailed, user.Id, "second-factor").ConfigureAwait(false);
                 return InvalidCredentials();
             }
         }
 
         await users.ResetAccessFailedCountAsync(user).ConfigureAwait(false);
-        return TypedResults.Ok(await sessions.IssueAsync(user.Id, cancellationToken).ConfigureAwait(false));
+        var tokens = await sessions.IssueAsync(user.Id, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(LedgerActions.SignIn, user.Id, user.TwoFactorEnabled ? "password+totp" : "password").ConfigureAwait(false);
+        return TypedResults.Ok(tokens);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
@@ -136,15 +149,21 @@ internal static class AuthEndpoints
                 statusCode: 401, title: "Unauthorized", type: ProblemTypes.SessionExpired);
     }
 
-    private static async Task<NoContent> Logout(HttpContext context, SessionService sessions, CancellationToken cancellationToken)
+    private static async Task<NoContent> Logout(
+        HttpContext context, SessionService sessions, VigilDbContext db, LedgerAppender ledger, TimeProvider time, CancellationToken cancellationToken)
     {
         await sessions.RevokeAsync(context.User.SessionId(), "logout", cancellationToken).ConfigureAwait(false);
+        await ledger.RecordAsync(db, time, cancellationToken,
+            new LedgerEvent(context.User.UserId(), LedgerActions.SignOut, LedgerActions.UserTarget(context.User.UserId()))).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> LogoutEverywhere(HttpContext context, SessionService sessions, CancellationToken cancellationToken)
+    private static async Task<NoContent> LogoutEverywhere(
+        HttpContext context, SessionService sessions, VigilDbContext db, LedgerAppender ledger, TimeProvider time, CancellationToken cancellationToken)
     {
         await sessions.RevokeAllAsync(context.User.UserId(), "logout-all", cancellationToken).ConfigureAwait(false);
+        await ledger.RecordAsync(db, time, cancellationToken,
+            new LedgerEvent(context.User.UserId(), LedgerActions.SignOutEverywhere, LedgerActions.UserTarget(context.User.UserId()))).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
@@ -165,7 +184,7 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Ok<RecoveryCodesResponse>> VerifyTotp(
-        TotpCodeRequest request, HttpContext context, UserManager<VigilUser> users)
+        TotpCodeRequest request, HttpContext context, UserManager<VigilUser> users, VigilDbContext db, LedgerAppender ledger, TimeProvider time)
     {
         var user = await CurrentUserAsync(context, users).ConfigureAwait(false);
         if (await users.GetAuthenticatorKeyAsync(user).ConfigureAwait(false) is null)
@@ -175,6 +194,8 @@ internal static class AuthEndpoints
 
         await RequireCodeAsync(user, request, users).ConfigureAwait(false);
         await users.SetTwoFactorEnabledAsync(user, true).ConfigureAwait(false);
+        await ledger.RecordAsync(db, time, context.RequestAborted,
+            new LedgerEvent(user.Id, LedgerActions.TotpEnabled, LedgerActions.UserTarget(user.Id))).ConfigureAwait(false);
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10).ConfigureAwait(false);
         return TypedResults.Ok(new RecoveryCodesResponse([.. codes ?? []]));
     }
@@ -193,11 +214,14 @@ internal static class AuthEndpoints
         return TypedResults.Ok(new RecoveryCodesResponse([.. codes ?? []]));
     }
 
-    private static async Task<NoContent> DisableTotp(TotpCodeRequest request, HttpContext context, UserManager<VigilUser> users)
+    private static async Task<NoContent> DisableTotp(
+        TotpCodeRequest request, HttpContext context, UserManager<VigilUser> users, VigilDbContext db, LedgerAppender ledger, TimeProvider time)
     {
         var user = await CurrentUserAsync(context, users).ConfigureAwait(false);
         await RequireCodeAsync(user, request, users).ConfigureAwait(false);
         await users.SetTwoFactorEnabledAsync(user, false).ConfigureAwait(false);
+        await ledger.RecordAsync(db, time, context.RequestAborted,
+            new LedgerEvent(user.Id, LedgerActions.TotpDisabled, LedgerActions.UserTarget(user.Id))).ConfigureAwait(false);
         await users.ResetAuthenticatorKeyAsync(user).ConfigureAwait(false);
         return TypedResults.NoContent();
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
 using Vigil.Server.Data;
+using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
 using Vigil.Server.Validation;
 
@@ -15,6 +16,7 @@ public sealed partial class UserAdministration(
     TimeProvider time,
     IIdGenerator ids,
     SessionService sessions,
+    LedgerAppender ledger,
     ILogger<UserAdministration> logger)
 {
     public const int MaxUsernameLength = 64;
@@ -22,7 +24,8 @@ public sealed partial class UserAdministration(
     public const int MaxEmailLength = 254;
     public const int MaxPasswordLength = 256;
 
-    public async Task<UserDto> CreateAsync(CreateUserRequest request, CancellationToken cancellationToken)
+    /// <param name="actorId">Who creates the user; null for the operator's CLI and first-run setup.</param>
+    public async Task<UserDto> CreateAsync(CreateUserRequest request, Guid? actorId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var roles = CanonicalRoles(request.Roles ?? []);
@@ -41,10 +44,17 @@ public sealed partial class UserAdministration(
             CreatedAt = time.GetUtcNow(),
             LockoutEnabled = true,
         };
-        ThrowIfFailed(await users.CreateAsync(user, request.Password).ConfigureAwait(false));
-        if (roles.Count > 0)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
-            ThrowIfFailed(await users.AddToRolesAsync(user, roles).ConfigureAwait(false));
+            ThrowIfFailed(await users.CreateAsync(user, request.Password).ConfigureAwait(false));
+            if (roles.Count > 0)
+            {
+                ThrowIfFailed(await users.AddToRolesAsync(user, roles).ConfigureAwait(false));
+            }
+
+            await ledger.AppendAsync(db, [new LedgerEvent(actorId ?? user.Id, LedgerActions.UserCreated, LedgerActions.UserTarget(user.Id),
+                $"roles={string.Join(',', roles)}")], time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         LogCreated(user.Id, string.Join(',', roles));
@@ -80,11 +90,19 @@ public sealed partial class UserAdministration(
     }
 
     /// <summary>Disabling ends every session of the user at once; the account and its records stay.</summary>
-    public async Task<UserDto> SetDisabledAsync(Guid id, bool disabled, CancellationToken cancellationToken)
+    public async Task<UserDto> SetDisabledAsync(Guid id, bool disabled, Guid? actorId, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id.ToString()).ConfigureAwait(false) ?? throw ProblemException.NotFound("The user");
-        user.Disabled = disabled;
-        ThrowIfFailed(await users.UpdateAsync(user).ConfigureAwait(false));
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            user.Disabled = disabled;
+            ThrowIfFailed(await users.UpdateAsync(user).ConfigureAwait(false));
+            await ledger.AppendAsync(db, [new LedgerEvent(actorId, disabled ? LedgerActions.UserDisabled : LedgerActions.UserEnabled,
+                LedgerActions.UserTarget(id))], time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // After the commit: revoking writes through another connection, which would wait on this transaction's lock.
         if (disabled)
         {
             await sessions.RevokeAllAsync(id, "disabled", cancellationToken).ConfigureAwait(false);
@@ -94,7 +112,7 @@ public sealed partial class UserAdministration(
         return await GetAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<UserDto> SetRolesAsync(Guid id, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    public async Task<UserDto> SetRolesAsync(Guid id, IReadOnlyList<string> roles, Guid? actorId, CancellationToken cancellationToken)
     {
         var wanted = CanonicalRoles(roles);
         var user = await users.FindByIdAsync(id.ToString()).ConfigureAwait(false) ?? throw ProblemException.NotFound("The user");
@@ -106,14 +124,23 @@ public sealed partial class UserAdministration(
             throw ProblemException.Conflict("This is the last Administrator; give another user the role first.");
         }
 
-        if (toRemove.Count > 0)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
-            ThrowIfFailed(await users.RemoveFromRolesAsync(user, toRemove).ConfigureAwait(false));
-        }
+            if (toRemove.Count > 0)
+            {
+                ThrowIfFailed(await users.RemoveFromRolesAsync(user, toRemove).ConfigureAwait(false));
+            }
 
-        if (toAdd.Count > 0)
-        {
-            ThrowIfFailed(await users.AddToRolesAsync(user, toAdd).ConfigureAwait(false));
+            if (toAdd.Count > 0)
+            {
+                ThrowIfFailed(await users.AddToRolesAsync(user, toAdd).ConfigureAwait(false));
+            }
+
+            // Previous and new value, so the trail answers "who gave whom which role, when" (Part 11 §11.10(e)).
+            await ledger.AppendAsync(db, [new LedgerEvent(actorId, LedgerActions.UserRolesChanged, LedgerActions.UserTarget(id),
+                $"from={string.Join(',', current.Order(StringComparer.Ordinal))};to={string.Join(',', wanted.Order(StringComparer.Ordinal))}")],
+                time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         sessions.ForgetUser(id);

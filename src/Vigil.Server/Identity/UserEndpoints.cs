@@ -31,9 +31,10 @@ internal static class UserEndpoints
         return app;
     }
 
-    private static async Task<Created<UserDto>> Create(CreateUserRequest request, UserAdministration admin, CancellationToken cancellationToken)
+    private static async Task<Created<UserDto>> Create(
+        CreateUserRequest request, HttpContext context, UserAdministration admin, CancellationToken cancellationToken)
     {
-        var user = await admin.CreateAsync(request with { SetupToken = null }, cancellationToken).ConfigureAwait(false);
+        var user = await admin.CreateAsync(request with { SetupToken = null }, context.User.UserId(), cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/api/v1/users/{user.Id}", user);
     }
 
@@ -62,14 +63,14 @@ internal static class UserEndpoints
         TypedResults.Ok(await admin.GetAsync(id, cancellationToken).ConfigureAwait(false));
 
     private static async Task<Ok<UserDto>> SetRoles(
-        Guid id, SetRolesRequest request, UserAdministration admin, CancellationToken cancellationToken)
+        Guid id, SetRolesRequest request, HttpContext context, UserAdministration admin, CancellationToken cancellationToken)
     {
         if (request.Roles is null)
         {
             throw ProblemException.Validation("roles is required.");
         }
 
-        return TypedResults.Ok(await admin.SetRolesAsync(id, request.Roles, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await admin.SetRolesAsync(id, request.Roles, context.User.UserId(), cancellationToken).ConfigureAwait(false));
     }
 
     private static async Task<Ok<UserDto>> Disable(Guid id, HttpContext context, UserAdministration admin, CancellationToken cancellationToken)
@@ -79,9 +80,9 @@ internal static class UserEndpoints
             throw ProblemException.Conflict("You cannot disable your own account.");
         }
 
-        return TypedResults.Ok(await admin.SetDisabledAsync(id, true, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await admin.SetDisabledAsync(id, true, context.User.UserId(), cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<Ok<UserDto>> Enable(Guid id, UserAdministration admin, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await admin.SetDisabledAsync(id, false, cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<UserDto>> Enable(Guid id, HttpContext context, UserAdministration admin, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await admin.SetDisabledAsync(id, false, context.User.UserId(), cancellationToken).ConfigureAwait(false));
 }

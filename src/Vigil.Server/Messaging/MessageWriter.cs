@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.Server.Data;
+using Vigil.Server.Ledger;
 
 namespace Vigil.Server.Messaging;
 
@@ -22,6 +23,8 @@ public sealed partial class MessageWriter : BackgroundService
     private readonly IOptions<MessagingOptions> _options;
     private readonly ILogger<MessageWriter> _logger;
     private readonly WriterMetrics _metrics;
+    private readonly LedgerAppender _ledger;
+    private readonly CommitmentKeyStore _keys;
 
     public MessageWriter(
         IServiceScopeFactory scopes,
@@ -30,9 +33,13 @@ public sealed partial class MessageWriter : BackgroundService
         IChatEventSink events,
         IOptions<MessagingOptions> options,
         WriterMetrics metrics,
+        LedgerAppender ledger,
+        CommitmentKeyStore keys,
         ILogger<MessageWriter> logger)
     {
         _metrics = metrics;
+        _ledger = ledger;
+        _keys = keys;
         _scopes = scopes;
         _time = time;
         _ids = ids;
@@ -125,7 +132,7 @@ public sealed partial class MessageWriter : BackgroundService
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var batch = new WriteBatch(db, _time, _ids, optimistic);
+        var batch = new WriteBatch(db, _time, _ids, _keys, optimistic);
         var started = Stopwatch.GetTimestamp();
         await batch.PrefetchSendsAsync([.. commands.OfType<SendMessageCommand>()], cancellationToken).ConfigureAwait(false);
         foreach (var command in commands)
@@ -134,6 +141,7 @@ public sealed partial class MessageWriter : BackgroundService
         }
 
         await DirectInsert.InsertAsync(db, batch.NewMessages, cancellationToken).ConfigureAwait(false);
+        await _ledger.AppendAsync(db, batch.LedgerEvents, batch.Now, cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Conversations;
 using Vigil.Server.Data;
+using Vigil.Server.Ledger;
 
 namespace Vigil.Server.Messaging;
 
@@ -14,7 +15,7 @@ namespace Vigil.Server.Messaging;
 /// alone, non-optimistically, where the lookup returns the stored message. Retries are rare; the lookup on every
 /// send would scan each conversation's messages.
 /// </param>
-internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenerator ids, bool optimistic)
+internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenerator ids, CommitmentKeyStore keys, bool optimistic)
 {
     private readonly Dictionary<Guid, Conversation?> _conversations = [];
     private readonly Dictionary<(Guid, Guid), ConversationMember?> _members = [];
@@ -28,6 +29,12 @@ internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenera
     public IIdGenerator Ids => ids;
 
     public List<ChatEvent> Events { get; } = [];
+
+    /// <summary>Ledger events of this batch, appended in the same transaction.</summary>
+    public List<LedgerEvent> LedgerEvents { get; } = [];
+
+    public Task<byte[]> CommitmentKeyAsync(Guid conversationId, CancellationToken cancellationToken) =>
+        keys.GetOrCreateAsync(db, conversationId, Now, cancellationToken);
 
     /// <summary>Messages to insert directly (not tracked) before the tracked changes are saved.</summary>
     public List<Message> NewMessages { get; } = [];

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
 using Vigil.Server.Conversations;
+using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
 
 namespace Vigil.Server.Messaging;
@@ -107,6 +108,7 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
 
         var attachments = await ClaimAttachmentsAsync(batch, cancellationToken).ConfigureAwait(false);
         var mentions = await ResolveMentionsAsync(batch, cancellationToken).ConfigureAwait(false);
+        var key = await batch.CommitmentKeyAsync(ConversationId, cancellationToken).ConfigureAwait(false);
 
         conversation.LastSequence++;
         var message = new Message
@@ -129,6 +131,8 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
 
         batch.NewMessages.Add(message);
         batch.Remember(message);
+        batch.LedgerEvents.Add(new LedgerEvent(SenderId, LedgerActions.MessageCreated, LedgerActions.MessageTarget(message.Id, 1),
+            Commitment: MessageCommitments.Version(key, message.Id, 1, message.Body, SenderId, message.SentAt)));
         var dto = message.ToDto();
         batch.Events.Add(new MessageCreatedEvent(dto));
         return new SendOutcome(dto, Created: true);
@@ -191,6 +195,8 @@ internal sealed class EditMessageCommand(Guid messageId, Guid editorId, EditMess
             throw ProblemException.Conflict("A deleted message cannot be edited.");
         }
 
+        var key = await batch.CommitmentKeyAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
+
         batch.Db.MessageVersions.Add(new MessageVersion
         {
             MessageId = message.Id,
@@ -205,6 +211,8 @@ internal sealed class EditMessageCommand(Guid messageId, Guid editorId, EditMess
         message.EditedAt = batch.Now;
         message.EditedBy = editorId;
         message.EditReason = request.Reason.Trim();
+        batch.LedgerEvents.Add(new LedgerEvent(editorId, LedgerActions.MessageEdited, LedgerActions.MessageTarget(message.Id, message.Version),
+            message.EditReason, MessageCommitments.Version(key, message.Id, message.Version, message.Body, editorId, batch.Now)));
         var dto = message.ToDto();
         batch.Events.Add(new MessageEditedEvent(dto));
         return dto;
@@ -228,9 +236,12 @@ internal sealed class DeleteMessageCommand(Guid messageId, Guid deleterId, strin
             return message.ToDto();
         }
 
+        var key = await batch.CommitmentKeyAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
         message.DeletedAt = batch.Now;
         message.DeletedBy = deleterId;
         message.DeletedReason = reason.Trim();
+        batch.LedgerEvents.Add(new LedgerEvent(deleterId, LedgerActions.MessageDeleted, LedgerActions.MessageTarget(message.Id, message.Version),
+            message.DeletedReason, MessageCommitments.Deletion(key, message.Id, deleterId, batch.Now, message.DeletedReason)));
         var dto = message.ToDto();
         batch.Events.Add(new MessageDeletedEvent(dto));
         return dto;

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Data;
+
+namespace Vigil.Server.Ledger;
+
+/// <summary>
+/// Appends events inside the caller's transaction, so an event exists exactly when the change it records does.
+/// Sequences continue from the highest committed one; SQLite transactions here are IMMEDIATE (the write lock is taken
+/// at BEGIN), so two appenders never read the same maximum.
+/// </summary>
+public sealed class LedgerAppender
+{
+    public async Task AppendAsync(VigilDbContext db, IReadOnlyList<LedgerEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Ledger entries are appended inside the transaction of the change they record.");
+        }
+
+        var next = (await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken).ConfigureAwait(false) ?? -1) + 1;
+        var rows = new List<LedgerEntry>(events.Count);
+        foreach (var e in events)
+        {
+            var entry = new LedgerEntry
+            {
+                Sequence = next++,
+                RecordedAt = now,
+                ActorId = e.ActorId,
+                Action = e.Action,
+                Target = e.Target,
+                Reason = e.Reason,
+                Commitment = e.Commitment,
+                LeafHash = "",
+            };
+            entry.LeafHash = Convert.ToHexStringLower(entry.ToData().LeafHash());
+            rows.Add(entry);
+        }
+
+        await DirectInsert.InsertAsync(db, rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records events in a transaction of their own (for events that change nothing else, like a failed sign-in).</summary>
+    public async Task RecordAsync(VigilDbContext db, TimeProvider time, CancellationToken cancellationToken, params LedgerEvent[] events)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(time);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await AppendAsync(db, events, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

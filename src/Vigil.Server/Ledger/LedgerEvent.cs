@@ -1,0 +1,31 @@
+namespace Vigil.Server.Ledger;
+
+/// <summary>An auditable event waiting for its sequence number, which it gets in the transaction that records it.</summary>
+public sealed record LedgerEvent(Guid? ActorId, string Action, string Target, string? Reason = null, string? Commitment = null);
+
+/// <summary>The action names the ledger uses; auditors filter by them.</summary>
+public static class LedgerActions
+{
+    public const string MessageCreated = "message.created";
+    public const string MessageEdited = "message.edited";
+    public const string MessageDeleted = "message.deleted";
+    public const string ConversationCreated = "conversation.created";
+    public const string MemberAdded = "conversation.member.added";
+    public const string MemberRemoved = "conversation.member.removed";
+    public const string UserCreated = "user.created";
+    public const string UserRolesChanged = "user.roles.changed";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string SignIn = "auth.signin";
+    public const string SignInFailed = "auth.signin.failed";
+    public const string SignOut = "auth.signout";
+    public const string SignOutEverywhere = "auth.signout.everywhere";
+    public const string TotpEnabled = "auth.totp.enabled";
+    public const string TotpDisabled = "auth.totp.disabled";
+
+    public static string MessageTarget(Guid messageId, int version) => $"message/{messageId:D}/v{version}";
+
+    public static string ConversationTarget(Guid conversationId) => $"conversation/{conversationId:D}";
+
+    public static string UserTarget(Guid userId) => $"user/{userId:D}";
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Ledger;
+using Vigil.Server.Data;
+
+namespace Vigil.Server.Ledger;
+
+/// <summary>The outcome of a full verification; <see cref="FirstProblem"/> is null when everything holds.</summary>
+public sealed record LedgerVerification(long Entries, int Checkpoints, long MessageVersions, string? FirstProblem)
+{
+    public bool Holds => FirstProblem is null;
+}
+
+/// <summary>
+/// Recomputes everything from the tables, trusting nothing stored but the checkpoint signatures' public key: each
+/// leaf from its entry's fields, each checkpoint root from the leaves, each message version and deletion against
+/// its commitment, and that every message version has its entry. Stops at the first divergence and names it.
+/// </summary>
+public sealed class LedgerVerifier(VigilDbContext db)
+{
+    public async Task<LedgerVerification> VerifyAsync(string publicKeyPem, IProgress<(long Done, long Total)>? progress, CancellationToken cancellationToken)
+    {
+        var total = await db.LedgerEntries.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var leaves = new List<byte[]>((int)Math.Min(total, int.MaxValue));
+        var messageEntries = new Dictionary<(Guid Id, int Version), (long Sequence, string? Commitment)>();
+        var deletionEntries = new Dictionary<Guid, (long Sequence, string? Commitment)>();
+        string? problem = null;
+
+        await foreach (var entry in db.LedgerEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable()
+                           .WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.Sequence != leaves.Count)
+            {
+                problem ??= entry.Sequence > leaves.Count
+                    ? $"entry {leaves.Count} is missing (next entry is {entry.Sequence})"
+                    : $"entry {entry.Sequence} appears twice";
+                break;
+            }
+
+            var leaf = entry.ToData().LeafHash();
+            if (!string.Equals(Convert.ToHexStringLower(leaf), entry.LeafHash, StringComparison.Ordinal))
+            {
+                problem ??= $"entry {entry.Sequence} ({entry.Action} {entry.Target}): its fields do not match its leaf hash";
+            }
+
+            leaves.Add(leaf);
+            Index(entry, messageEntries, deletionEntries);
+            if (leaves.Count % 10_000 == 0)
+            {
+                progress?.Report((leaves.Count, total));
+            }
+        }
+
+        progress?.Report((leaves.Count, total));
+        var tree = new MerkleTree(leaves);
+        var checkpoints = await db.LedgerCheckpoints.AsNoTracking().OrderBy(c => c.TreeSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var record in checkpoints)
+        {
+            if (problem is not null)
+            {
+                break;
+            }
+
+            var checkpoint = record.ToCheckpoint();
+            if (!checkpoint.Verify(Convert.FromBase64String(record.Signature), publicKeyPem))
+            {
+                problem = $"checkpoint at size {record.TreeSize}: the signature is not valid (forged or altered checkpoint)";
+            }
+            else if (record.TreeSize > leaves.Count)
+            {
+                problem = $"checkpoint at size {record.TreeSize} was signed but only {leaves.Count} entries remain (entries removed from the end)";
+            }
+            else if (!tree.Root(record.TreeSize).AsSpan().SequenceEqual(checkpoint.RootHash))
+            {
+                problem = $"checkpoint at size {record.TreeSize}: the entries no longer hash to the signed root (history rewritten)";
+            }
+        }
+
+        long versions = 0;
+        if (problem is null)
+        {
+            (versions, problem) = await VerifyMessagesAsync(messageEntries, deletionEntries, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new LedgerVerification(leaves.Count, checkpoints.Count, versions, problem);
+    }
+
+    private static void Index(
+        LedgerEntry entry,
+        Dictionary<(Guid, int), (long, string?)> messageEntries,
+        Dictionary<Guid, (long, string?)> deletionEntries)
+    {
+        // Targets look like message/{id}/v{version}.
+        if (!entry.Target.StartsWith("message/", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var parts = entry.Target.Split('/');
+        if (parts.Length != 3 || !Guid.TryParse(parts[1], out var id)
+            || !int.TryParse(parts[2].AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return;
+        }
+
+        if (entry.Action == LedgerActions.MessageDeleted)
+        {
+            deletionEntries[id] = (entry.Sequence, entry.Commitment);
+        }
+        else
+        {
+            messageEntries[(id, version)] = (entry.Sequence, entry.Commitment);
+        }
+    }
+
+    private async Task<(long Versions, string? Problem)> VerifyMessagesAsync(
+        Dictionary<(Guid Id, int Version), (long Sequence, string? Commitment)> entries,
+        Dictionary<Guid, (long Sequence, string? Commitment)> deletions,
+        CancellationToken cancellationToken)
+    {
+        var keys = await db.CommitmentKeys.AsNoTracking().ToDictionaryAsync(k => k.SubjectId, k => k.Key, cancellationToken).ConfigureAwait(false);
+        var earlier = (await db.MessageVersions.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ToLookup(v => v.MessageId);
+        long checkedVersions = 0;
+        var seen = new HashSet<(Guid, int)>();
+        await foreach (var message in db.Messages.AsNoTracking().OrderBy(m => m.ConversationId).ThenBy(m => m.Sequence).AsAsyncEnumerable()
+                           .WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (!keys.TryGetValue(message.ConversationId, out var key))
+            {
+                return (checkedVersions, $"message {message.Id}: its conversation's commitment key is missing");
+            }
+
+            var all = earlier[message.Id]
+                .Select(v => (v.Version, v.Body, v.AuthorId, v.WrittenAt))
+                .Append((message.Version, message.Body, message.EditedBy ?? message.SenderId, message.EditedAt ?? message.SentAt));
+            foreach (var (version, body, author, writtenAt) in all)
+            {
+                if (!entries.TryGetValue((message.Id, version), out var entry))
+                {
+                    return (checkedVersions, $"message {message.Id} version {version} has no ledger entry");
+                }
+
+                if (!string.Equals(MessageCommitments.Version(key, message.Id, version, body, author, writtenAt), entry.Commitment, StringComparison.Ordinal))
+                {
+                    return (checkedVersions, $"entry {entry.Sequence}: message {message.Id} version {version} does not match its commitment (content, author or time altered)");
+                }
+
+                checkedVersions++;
+                seen.Add((message.Id, version));
+            }
+
+            if (message.DeletedAt is { } deletedAt)
+            {
+                if (!deletions.TryGetValue(message.Id, out var deletion))
+                {
+                    return (checkedVersions, $"message {message.Id} is deleted but the ledger has no deletion entry");
+                }
+
+                if (!string.Equals(MessageCommitments.Deletion(key, message.Id, message.DeletedBy ?? Guid.Empty, deletedAt, message.DeletedReason ?? ""),
+                        deletion.Commitment, StringComparison.Ordinal))
+                {
+                    return (checkedVersions, $"entry {deletion.Sequence}: the deletion of message {message.Id} does not match its commitment");
+                }
+            }
+            else if (deletions.TryGetValue(message.Id, out var undeleted))
+            {
+                return (checkedVersions, $"entry {undeleted.Sequence}: message {message.Id} was deleted, but the table shows it live (deletion undone)");
+            }
+        }
+
+        var orphan = entries.Where(e => !seen.Contains(e.Key)).OrderBy(e => e.Value.Sequence).Select(e => (KeyValuePair<(Guid Id, int Version), (long Sequence, string? Commitment)>?)e).FirstOrDefault();
+        return orphan is { } missing
+            ? (checkedVersions, $"entry {missing.Value.Sequence}: message {missing.Key.Id} version {missing.Key.Version} is in the ledger but missing from the tables")
+            : (checkedVersions, null);
+    }
+}
