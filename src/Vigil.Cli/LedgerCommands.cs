@@ -57,7 +57,7 @@ internal static class LedgerCommands
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
                 console.MarkupLineInterpolated(
-                    $"{result!.Entries} entries, {result.Checkpoints} signed checkpoint(s), {result.MessageVersions} message version(s) checked in {clock.Elapsed.TotalSeconds:0.0} s.");
+                    $"{result!.Entries} entries, {result.Checkpoints} signed checkpoint(s), {result.MessageVersions} message version(s) checked, {result.ErasedVersions} erased, in {clock.Elapsed.TotalSeconds:0.0} s.");
                 if (result.Holds)
                 {
                     console.MarkupLine("[green]Ledger verified:[/] every leaf, root, signature and commitment holds.");

@@ -5,6 +5,7 @@ using Vigil.Client;
 using Vigil.Contracts;
 using Vigil.Server.Data;
 using Vigil.Server.Identity;
+using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 
 namespace Vigil.Cli;
@@ -51,6 +52,7 @@ internal sealed class DataDirectoryTarget : IUserTarget
         services.AddVigilPersistence();
         services.AddVigilIdentityCore();
         services.AddVigilLedgerCore();
+        services.AddVigilKeys();
         return services.BuildServiceProvider(validateScopes: true);
     }
 

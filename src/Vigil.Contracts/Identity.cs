@@ -49,3 +49,8 @@ public static class VigilRoles
     public static IReadOnlyList<string> All { get; } =
         [Administrator, ComplianceOfficer, SafetyOfficer, Researcher, Clinician, Patient, Bot];
 }
+
+/// <summary>Body of <c>POST /api/v1/compliance/erasures</c>: a patient's or user's id, or a conversation's.</summary>
+public sealed record ErasureRequest(Guid SubjectId, string Reason);
+
+public sealed record LegalHoldRequest(bool Hold, string Reason);

@@ -18,7 +18,8 @@ public sealed record AttachmentDto(Guid Id, string FileName, string ContentType,
 
 /// <summary>
 /// A message as members see it. A deleted message keeps its place in the sequence as a tombstone:
-/// <see cref="Body"/> is null and <see cref="DeletedReason"/> says why.
+/// <see cref="Body"/> is null and <see cref="DeletedReason"/> says why. When the content was erased (its key
+/// destroyed under GDPR Art. 17), <see cref="Body"/> is null and <see cref="ContentErased"/> is true.
 /// </summary>
 public sealed record MessageDto(
     Guid Id,
@@ -36,7 +37,8 @@ public sealed record MessageDto(
     Guid? DeletedBy,
     string? DeletedReason,
     IReadOnlyList<Guid> Mentions,
-    IReadOnlyList<AttachmentDto> Attachments);
+    IReadOnlyList<AttachmentDto> Attachments,
+    bool ContentErased = false);
 
 /// <summary>One value a message has had. <see cref="Body"/> is null for readers who may not see deleted content.</summary>
 public sealed record MessageVersionDto(int Version, string? Body, Guid AuthorId, DateTimeOffset At, string? Reason);

@@ -77,12 +77,34 @@ public sealed class LedgerVerifyTests(LedgerDataFixture data) : IClassFixture<Le
     }
 
     [Fact]
-    public async Task A_changed_message_body_is_detected() =>
-        await AssertDetectedAsync("UPDATE Messages SET Body = 'Take 50 mg' WHERE Body = 'Take 5 mg';", "does not match its commitment");
+    public async Task A_body_re_encrypted_by_someone_holding_the_keys_is_detected()
+    {
+        LedgerDataFixture.CopyFolder(data.Pristine, _copy);
+        await ReplaceBodyAsync(sequence: 1, "Take 50 mg");
+
+        var (code, _, error) = await VerifyAsync();
+
+        Assert.Equal(2, code);
+        Assert.Contains("version 2 does not match its commitment", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ciphertext_moved_to_another_message_is_detected() =>
+        await AssertDetectedAsync("UPDATE Messages SET Body = (SELECT Body FROM Messages WHERE Sequence = 4) WHERE Sequence = 2;", "cannot be decrypted");
 
     [Fact]
     public async Task A_changed_earlier_version_is_detected() =>
-        await AssertDetectedAsync("UPDATE MessageVersions SET Body = 'Take 1 mg';", "version 1 does not match its commitment");
+        await AssertDetectedAsync("UPDATE MessageVersions SET Body = 'Take 1 mg';", "version 1 cannot be decrypted");
+
+    [Fact]
+    public async Task The_database_file_holds_no_plaintext_body()
+    {
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(data.Pristine, "vigil.db"));
+
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("Take 5 mg"u8));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("Understood"u8));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("Wrong chat"u8));
+    }
 
     [Fact]
     public async Task A_changed_entry_timestamp_is_detected() =>
@@ -90,7 +112,7 @@ public sealed class LedgerVerifyTests(LedgerDataFixture data) : IClassFixture<Le
 
     [Fact]
     public async Task A_changed_message_timestamp_is_detected() =>
-        await AssertDetectedAsync("UPDATE Messages SET SentAt = SentAt - 36000000000 WHERE Body = 'Understood';", "does not match its commitment");
+        await AssertDetectedAsync("UPDATE Messages SET SentAt = SentAt - 36000000000 WHERE Sequence = 2;", "does not match its commitment");
 
     [Fact]
     public async Task A_deleted_entry_is_detected() =>
@@ -125,7 +147,7 @@ public sealed class LedgerVerifyTests(LedgerDataFixture data) : IClassFixture<Le
 
     [Fact]
     public async Task A_removed_message_is_detected() =>
-        await AssertDetectedAsync("DELETE FROM Messages WHERE Body = 'Last one';", "missing from the tables");
+        await AssertDetectedAsync("DELETE FROM Messages WHERE Sequence = 4;", "missing from the tables");
 
     [Fact]
     public async Task An_undone_deletion_is_detected() =>
@@ -156,6 +178,20 @@ public sealed class LedgerVerifyTests(LedgerDataFixture data) : IClassFixture<Le
         Assert.Equal(2, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>A forger who holds the keys: decrypts nothing, simply encrypts a new body properly for that message.</summary>
+    private async Task ReplaceBodyAsync(long sequence, string body)
+    {
+        await using var services = DataDirectoryTarget.BuildServices(_copy);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Vigil.Server.Data.VigilDbContext>();
+        var message = db.Messages.Single(m => m.Sequence == sequence);
+        var conversation = db.Conversations.Single(c => c.Id == message.ConversationId);
+        var key = await scope.ServiceProvider.GetRequiredService<Vigil.Server.Keys.DataKeyStore>()
+            .GetAsync(db, Vigil.Server.Keys.DataKeyStore.SubjectOf(conversation), CancellationToken.None);
+        message.Body = Vigil.Server.Keys.ContentCipher.Encrypt(key!, message.Id, body);
+        await db.SaveChangesAsync();
     }
 
     private async Task ExecuteAsync(string sql)

@@ -21,6 +21,12 @@ public sealed class Conversation
     /// <summary>For direct conversations: the two member ids in a canonical order, so a pair has one conversation.</summary>
     public string? DirectKey { get; set; }
 
+    /// <summary>For patient conversations: the patient, whose key encrypts the conversation.</summary>
+    public Guid? PatientId { get; set; }
+
+    /// <summary>Under legal hold nothing in the conversation may be erased.</summary>
+    public bool LegalHold { get; set; }
+
     public List<ConversationMember> Members { get; set; } = [];
 }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
 using Vigil.Server.Data;
+using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
 using Vigil.Server.Validation;
@@ -14,6 +15,7 @@ public sealed partial class ConversationService(
     IConversationNotifier notifier,
     LedgerAppender ledger,
     CommitmentKeyStore keys,
+    DataKeyStore dataKeys,
     TimeProvider time,
     IIdGenerator ids,
     ILogger<ConversationService> logger)
@@ -92,6 +94,7 @@ public sealed partial class ConversationService(
             CreatedAt = now,
             CreatedBy = creatorId,
             DirectKey = directKey,
+            PatientId = kind == ConversationKinds.Patient ? patientIds[0] : null,
         };
         conversation.Members.Add(new ConversationMember { UserId = creatorId, Role = MemberRoles.Owner, JoinedAt = now });
         foreach (var id in others)
@@ -106,6 +109,12 @@ public sealed partial class ConversationService(
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await keys.GetOrCreateAsync(db, conversation.Id, now, cancellationToken).ConfigureAwait(false);
+            if (await dataKeys.GetOrCreateAsync(db, DataKeyStore.SubjectOf(conversation), now, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new ProblemException(StatusCodes.Status410Gone, ProblemTypes.Conflict, "Subject erased",
+                    "This patient's data was erased; a new conversation cannot be opened under the erased key.");
+            }
+
             await ledger.AppendAsync(db,
             [
                 new LedgerEvent(creatorId, LedgerActions.ConversationCreated, LedgerActions.ConversationTarget(conversation.Id), $"kind={kind}"),

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Attachments;
 using Vigil.Server.Conversations;
 using Vigil.Server.Identity;
+using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
 
@@ -28,6 +29,8 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
     public DbSet<LedgerCheckpointRecord> LedgerCheckpoints => Set<LedgerCheckpointRecord>();
 
     public DbSet<CommitmentKey> CommitmentKeys => Set<CommitmentKey>();
+
+    public DbSet<DataKey> DataKeys => Set<DataKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -118,6 +121,13 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
         });
 
         builder.Entity<CommitmentKey>(key => key.HasKey(k => k.SubjectId));
+
+        builder.Entity<DataKey>(key =>
+        {
+            key.HasKey(k => k.SubjectId);
+            key.Property(k => k.KeyEncryptionKeyId).HasMaxLength(64);
+            key.Property(k => k.DestroyedReason).HasMaxLength(1000);
+        });
 
         builder.Entity<Attachment>(attachment =>
         {

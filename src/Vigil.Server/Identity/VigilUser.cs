@@ -10,6 +10,9 @@ public sealed class VigilUser : IdentityUser<Guid>
 
     /// <summary>A disabled account keeps its records but can neither sign in nor use an existing session.</summary>
     public bool Disabled { get; set; }
+
+    /// <summary>Under legal hold the user's data may not be erased.</summary>
+    public bool LegalHold { get; set; }
 }
 
 public sealed class VigilRole : IdentityRole<Guid>

@@ -10,6 +10,8 @@ public sealed class CommitmentKeyStore
 {
     private readonly ConcurrentDictionary<Guid, byte[]> _keys = new();
 
+    public void Forget(Guid subjectId) => _keys.TryRemove(subjectId, out _);
+
     /// <summary>The subject's key, created in the caller's transaction if it has none yet.</summary>
     public async Task<byte[]> GetOrCreateAsync(VigilDbContext db, Guid subjectId, DateTimeOffset now, CancellationToken cancellationToken)
     {

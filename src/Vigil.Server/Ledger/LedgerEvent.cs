@@ -22,6 +22,9 @@ public static class LedgerActions
     public const string SignOutEverywhere = "auth.signout.everywhere";
     public const string TotpEnabled = "auth.totp.enabled";
     public const string TotpDisabled = "auth.totp.disabled";
+    public const string SubjectErased = "gdpr.erased";
+    public const string LegalHoldPlaced = "legal-hold.placed";
+    public const string LegalHoldLifted = "legal-hold.lifted";
 
     public static string MessageTarget(Guid messageId, int version) => $"message/{messageId:D}/v{version}";
 

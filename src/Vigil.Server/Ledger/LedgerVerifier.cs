@@ -2,11 +2,12 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Ledger;
 using Vigil.Server.Data;
+using Vigil.Server.Keys;
 
 namespace Vigil.Server.Ledger;
 
 /// <summary>The outcome of a full verification; <see cref="FirstProblem"/> is null when everything holds.</summary>
-public sealed record LedgerVerification(long Entries, int Checkpoints, long MessageVersions, string? FirstProblem)
+public sealed record LedgerVerification(long Entries, int Checkpoints, long MessageVersions, long ErasedVersions, string? FirstProblem)
 {
     public bool Holds => FirstProblem is null;
 }
@@ -16,7 +17,7 @@ public sealed record LedgerVerification(long Entries, int Checkpoints, long Mess
 /// leaf from its entry's fields, each checkpoint root from the leaves, each message version and deletion against
 /// its commitment, and that every message version has its entry. Stops at the first divergence and names it.
 /// </summary>
-public sealed class LedgerVerifier(VigilDbContext db)
+public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
 {
     public async Task<LedgerVerification> VerifyAsync(string publicKeyPem, IProgress<(long Done, long Total)>? progress, CancellationToken cancellationToken)
     {
@@ -76,13 +77,13 @@ public sealed class LedgerVerifier(VigilDbContext db)
             }
         }
 
-        long versions = 0;
+        long versions = 0, erased = 0;
         if (problem is null)
         {
-            (versions, problem) = await VerifyMessagesAsync(messageEntries, deletionEntries, cancellationToken).ConfigureAwait(false);
+            (versions, erased, problem) = await VerifyMessagesAsync(messageEntries, deletionEntries, cancellationToken).ConfigureAwait(false);
         }
 
-        return new LedgerVerification(leaves.Count, checkpoints.Count, versions, problem);
+        return new LedgerVerification(leaves.Count, checkpoints.Count, versions, erased, problem);
     }
 
     private static void Index(
@@ -113,12 +114,17 @@ public sealed class LedgerVerifier(VigilDbContext db)
         }
     }
 
-    private async Task<(long Versions, string? Problem)> VerifyMessagesAsync(
+    private async Task<(long Versions, long Erased, string? Problem)> VerifyMessagesAsync(
         Dictionary<(Guid Id, int Version), (long Sequence, string? Commitment)> entries,
         Dictionary<Guid, (long Sequence, string? Commitment)> deletions,
         CancellationToken cancellationToken)
     {
         var keys = await db.CommitmentKeys.AsNoTracking().ToDictionaryAsync(k => k.SubjectId, k => k.Key, cancellationToken).ConfigureAwait(false);
+        var subjects = await db.Conversations.AsNoTracking()
+            .ToDictionaryAsync(c => c.Id, DataKeyStore.SubjectOf, cancellationToken).ConfigureAwait(false);
+        var erasedSubjects = (await db.DataKeys.AsNoTracking().Where(k => k.WrappedKey == null).Select(k => k.SubjectId)
+            .ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
+        long erased = 0;
         var earlier = (await db.MessageVersions.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false))
             .ToLookup(v => v.MessageId);
         long checkedVersions = 0;
@@ -126,24 +132,59 @@ public sealed class LedgerVerifier(VigilDbContext db)
         await foreach (var message in db.Messages.AsNoTracking().OrderBy(m => m.ConversationId).ThenBy(m => m.Sequence).AsAsyncEnumerable()
                            .WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (!keys.TryGetValue(message.ConversationId, out var key))
-            {
-                return (checkedVersions, $"message {message.Id}: its conversation's commitment key is missing");
-            }
-
             var all = earlier[message.Id]
                 .Select(v => (v.Version, v.Body, v.AuthorId, v.WrittenAt))
-                .Append((message.Version, message.Body, message.EditedBy ?? message.SenderId, message.EditedAt ?? message.SentAt));
-            foreach (var (version, body, author, writtenAt) in all)
+                .Append((message.Version, message.Body, message.EditedBy ?? message.SenderId, message.EditedAt ?? message.SentAt))
+                .ToList();
+            var subject = subjects.GetValueOrDefault(message.ConversationId, message.ConversationId);
+            if (erasedSubjects.Contains(subject))
+            {
+                // Crypto-shredded: the content is gone by design; its entries must still be there.
+                foreach (var (version, _, _, _) in all)
+                {
+                    if (!entries.ContainsKey((message.Id, version)))
+                    {
+                        return (checkedVersions, erased, $"message {message.Id} version {version} has no ledger entry");
+                    }
+
+                    seen.Add((message.Id, version));
+                    erased++;
+                }
+
+                continue;
+            }
+
+            if (!keys.TryGetValue(message.ConversationId, out var key))
+            {
+                return (checkedVersions, erased, $"message {message.Id}: its conversation's commitment key is missing");
+            }
+
+            var dataKey = await dataKeys.GetAsync(db, subject, cancellationToken).ConfigureAwait(false);
+            if (dataKey is null)
+            {
+                return (checkedVersions, erased, $"message {message.Id}: its data key is missing");
+            }
+
+            foreach (var (version, stored, author, writtenAt) in all)
             {
                 if (!entries.TryGetValue((message.Id, version), out var entry))
                 {
-                    return (checkedVersions, $"message {message.Id} version {version} has no ledger entry");
+                    return (checkedVersions, erased, $"message {message.Id} version {version} has no ledger entry");
+                }
+
+                string body;
+                try
+                {
+                    body = ContentCipher.Decrypt(dataKey, message.Id, stored);
+                }
+                catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
+                {
+                    return (checkedVersions, erased, $"entry {entry.Sequence}: message {message.Id} version {version} cannot be decrypted (ciphertext altered or moved)");
                 }
 
                 if (!string.Equals(MessageCommitments.Version(key, message.Id, version, body, author, writtenAt), entry.Commitment, StringComparison.Ordinal))
                 {
-                    return (checkedVersions, $"entry {entry.Sequence}: message {message.Id} version {version} does not match its commitment (content, author or time altered)");
+                    return (checkedVersions, erased, $"entry {entry.Sequence}: message {message.Id} version {version} does not match its commitment (content, author or time altered)");
                 }
 
                 checkedVersions++;
@@ -154,24 +195,24 @@ public sealed class LedgerVerifier(VigilDbContext db)
             {
                 if (!deletions.TryGetValue(message.Id, out var deletion))
                 {
-                    return (checkedVersions, $"message {message.Id} is deleted but the ledger has no deletion entry");
+                    return (checkedVersions, erased, $"message {message.Id} is deleted but the ledger has no deletion entry");
                 }
 
                 if (!string.Equals(MessageCommitments.Deletion(key, message.Id, message.DeletedBy ?? Guid.Empty, deletedAt, message.DeletedReason ?? ""),
                         deletion.Commitment, StringComparison.Ordinal))
                 {
-                    return (checkedVersions, $"entry {deletion.Sequence}: the deletion of message {message.Id} does not match its commitment");
+                    return (checkedVersions, erased, $"entry {deletion.Sequence}: the deletion of message {message.Id} does not match its commitment");
                 }
             }
             else if (deletions.TryGetValue(message.Id, out var undeleted))
             {
-                return (checkedVersions, $"entry {undeleted.Sequence}: message {message.Id} was deleted, but the table shows it live (deletion undone)");
+                return (checkedVersions, erased, $"entry {undeleted.Sequence}: message {message.Id} was deleted, but the table shows it live (deletion undone)");
             }
         }
 
         var orphan = entries.Where(e => !seen.Contains(e.Key)).OrderBy(e => e.Value.Sequence).Select(e => (KeyValuePair<(Guid Id, int Version), (long Sequence, string? Commitment)>?)e).FirstOrDefault();
         return orphan is { } missing
-            ? (checkedVersions, $"entry {missing.Value.Sequence}: message {missing.Key.Id} version {missing.Key.Version} is in the ledger but missing from the tables")
-            : (checkedVersions, null);
+            ? (checkedVersions, erased, $"entry {missing.Value.Sequence}: message {missing.Key.Id} version {missing.Key.Version} is in the ledger but missing from the tables")
+            : (checkedVersions, erased, null);
     }
 }

@@ -5,13 +5,17 @@ namespace Vigil.Server.Messaging;
 
 internal static class MessageMapper
 {
-    /// <summary>A deleted message is a tombstone to members: its place and reason, not its content.</summary>
-    public static MessageDto ToDto(this Message message) =>
+    /// <summary>
+    /// A deleted message is a tombstone to members: its place and reason, not its content.
+    /// <paramref name="plaintext"/> is the decrypted body, or null when its key was destroyed.
+    /// </summary>
+    public static MessageDto ToDto(this Message message, string? plaintext) =>
         new(message.Id, message.ConversationId, message.Sequence, message.SenderId,
-            message.DeletedAt is null ? message.Body : null,
+            message.DeletedAt is null ? plaintext : null,
             message.SentAt, message.ClientMessageId, message.ReplyToId, message.Version, message.EditedAt,
             message.DeletedAt is not null, message.DeletedAt, message.DeletedBy, message.DeletedReason,
-            message.Mentions, [.. message.Attachments.Select(a => a.ToDto())]);
+            message.Mentions, [.. message.Attachments.Select(a => a.ToDto())],
+            ContentErased: plaintext is null && message.DeletedAt is null);
 
     public static AttachmentDto ToDto(this Attachment attachment) =>
         new(attachment.Id, attachment.FileName, attachment.ContentType, attachment.Size, attachment.Sha256);

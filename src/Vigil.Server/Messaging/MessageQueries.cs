@@ -5,12 +5,13 @@ using Vigil.Contracts;
 using Vigil.Server.Conversations;
 using Vigil.Server.Data;
 using Vigil.Server.Identity;
+using Vigil.Server.Keys;
 using Vigil.Server.Problems;
 
 namespace Vigil.Server.Messaging;
 
 /// <summary>Reads of messages: pages for catch-up and scroll-back, and the full history of one message.</summary>
-public sealed class MessageQueries(VigilDbContext db, ConversationAccess access, IOptions<MessagingOptions> options)
+public sealed class MessageQueries(VigilDbContext db, ConversationAccess access, DataKeyStore dataKeys, IOptions<MessagingOptions> options)
 {
     public const int DefaultPageSize = 100;
 
@@ -21,7 +22,7 @@ public sealed class MessageQueries(VigilDbContext db, ConversationAccess access,
     public async Task<IReadOnlyList<MessageDto>> PageAsync(
         Guid conversationId, Guid userId, long? after, long? before, int? limit, CancellationToken cancellationToken)
     {
-        await access.RequireMemberAsync(conversationId, userId, cancellationToken).ConfigureAwait(false);
+        var (conversation, _) = await access.RequireMemberAsync(conversationId, userId, cancellationToken).ConfigureAwait(false);
         var size = limit ?? DefaultPageSize;
         if (size < 1 || size > options.Value.MaxPageSize)
         {
@@ -55,17 +56,19 @@ public sealed class MessageQueries(VigilDbContext db, ConversationAccess access,
             page = await query.OrderBy(m => m.Sequence).Take(size).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return [.. page.Select(m => m.ToDto())];
+        var key = await KeyOfAsync(conversation, cancellationToken).ConfigureAwait(false);
+        return [.. page.Select(m => m.ToDto(Decrypt(key, m.Id, m.Body)))];
     }
 
-    public async Task<(Message Message, Conversation Conversation)> RequireReadableAsync(
-        Guid messageId, ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <summary>One message as a member sees it, decrypted.</summary>
+    public async Task<MessageDto> ReadAsync(Guid messageId, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var message = await db.Messages.AsNoTracking().Include(m => m.Attachments)
             .SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The message");
         var (conversation, _) = await access.RequireMemberAsync(message.ConversationId, user.UserId(), cancellationToken).ConfigureAwait(false);
-        return (message, conversation);
+        var key = await KeyOfAsync(conversation, cancellationToken).ConfigureAwait(false);
+        return message.ToDto(Decrypt(key, message.Id, message.Body));
     }
 
     /// <summary>
@@ -82,15 +85,23 @@ public sealed class MessageQueries(VigilDbContext db, ConversationAccess access,
             await access.RequireMemberAsync(message.ConversationId, user.UserId(), cancellationToken).ConfigureAwait(false);
         }
 
+        var conversation = await db.Conversations.AsNoTracking().SingleAsync(c => c.Id == message.ConversationId, cancellationToken).ConfigureAwait(false);
         var reveal = compliance || message.DeletedAt is null;
+        var key = reveal ? await KeyOfAsync(conversation, cancellationToken).ConfigureAwait(false) : null;
         var earlier = await db.MessageVersions.AsNoTracking().Where(v => v.MessageId == messageId)
             .OrderBy(v => v.Version).ToListAsync(cancellationToken).ConfigureAwait(false);
         var versions = earlier
-            .Select(v => new MessageVersionDto(v.Version, reveal ? v.Body : null, v.AuthorId, v.WrittenAt, v.Reason))
-            .Append(new MessageVersionDto(message.Version, reveal ? message.Body : null, message.EditedBy ?? message.SenderId,
+            .Select(v => new MessageVersionDto(v.Version, Decrypt(key, message.Id, v.Body), v.AuthorId, v.WrittenAt, v.Reason))
+            .Append(new MessageVersionDto(message.Version, Decrypt(key, message.Id, message.Body), message.EditedBy ?? message.SenderId,
                 message.EditedAt ?? message.SentAt, message.EditReason))
             .ToList();
         return new MessageHistoryDto(message.Id, message.ConversationId, versions, message.DeletedAt is not null,
             message.DeletedAt, message.DeletedBy, message.DeletedReason);
     }
+
+    private Task<byte[]?> KeyOfAsync(Conversation conversation, CancellationToken cancellationToken) =>
+        dataKeys.GetAsync(db, DataKeyStore.SubjectOf(conversation), cancellationToken);
+
+    private static string? Decrypt(byte[]? key, Guid messageId, string stored) =>
+        key is null ? null : ContentCipher.Decrypt(key, messageId, stored);
 }

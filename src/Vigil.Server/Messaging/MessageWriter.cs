@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.Server.Data;
+using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 
 namespace Vigil.Server.Messaging;
@@ -25,6 +26,7 @@ public sealed partial class MessageWriter : BackgroundService
     private readonly WriterMetrics _metrics;
     private readonly LedgerAppender _ledger;
     private readonly CommitmentKeyStore _keys;
+    private readonly DataKeyStore _dataKeys;
 
     public MessageWriter(
         IServiceScopeFactory scopes,
@@ -35,11 +37,13 @@ public sealed partial class MessageWriter : BackgroundService
         WriterMetrics metrics,
         LedgerAppender ledger,
         CommitmentKeyStore keys,
+        DataKeyStore dataKeys,
         ILogger<MessageWriter> logger)
     {
         _metrics = metrics;
         _ledger = ledger;
         _keys = keys;
+        _dataKeys = dataKeys;
         _scopes = scopes;
         _time = time;
         _ids = ids;
@@ -132,7 +136,7 @@ public sealed partial class MessageWriter : BackgroundService
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var batch = new WriteBatch(db, _time, _ids, _keys, optimistic);
+        var batch = new WriteBatch(db, _time, _ids, _keys, _dataKeys, optimistic);
         var started = Stopwatch.GetTimestamp();
         await batch.PrefetchSendsAsync([.. commands.OfType<SendMessageCommand>()], cancellationToken).ConfigureAwait(false);
         foreach (var command in commands)

@@ -60,7 +60,7 @@ internal static class MessagingEndpoints
             .ConfigureAwait(false));
 
     private static async Task<Ok<MessageDto>> Get(Guid id, HttpContext context, MessageQueries queries, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await queries.RequireReadableAsync(id, context.User, cancellationToken).ConfigureAwait(false)).Message.ToDto());
+        TypedResults.Ok(await queries.ReadAsync(id, context.User, cancellationToken).ConfigureAwait(false));
 
     private static async Task<Ok<MessageDto>> Edit(
         Guid id, EditMessageRequest request, HttpContext context, MessageInput input, MessageWriter writer, CancellationToken cancellationToken)
@@ -92,8 +92,8 @@ internal static class MessagingEndpoints
     private static async Task<ContentHttpResult> Html(
         Guid id, HttpContext context, MessageQueries queries, MarkdownRenderer renderer, CancellationToken cancellationToken)
     {
-        var (message, _) = await queries.RequireReadableAsync(id, context.User, cancellationToken).ConfigureAwait(false);
-        if (message.DeletedAt is not null)
+        var message = await queries.ReadAsync(id, context.User, cancellationToken).ConfigureAwait(false);
+        if (message.Body is null)
         {
             throw ProblemException.NotFound("The message content");
         }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Conversations;
 using Vigil.Server.Data;
+using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 
 namespace Vigil.Server.Messaging;
@@ -15,7 +16,8 @@ namespace Vigil.Server.Messaging;
 /// alone, non-optimistically, where the lookup returns the stored message. Retries are rare; the lookup on every
 /// send would scan each conversation's messages.
 /// </param>
-internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenerator ids, CommitmentKeyStore keys, bool optimistic)
+internal sealed class WriteBatch(
+    VigilDbContext db, TimeProvider time, IIdGenerator ids, CommitmentKeyStore keys, DataKeyStore dataKeys, bool optimistic)
 {
     private readonly Dictionary<Guid, Conversation?> _conversations = [];
     private readonly Dictionary<(Guid, Guid), ConversationMember?> _members = [];
@@ -35,6 +37,10 @@ internal sealed class WriteBatch(VigilDbContext db, TimeProvider time, IIdGenera
 
     public Task<byte[]> CommitmentKeyAsync(Guid conversationId, CancellationToken cancellationToken) =>
         keys.GetOrCreateAsync(db, conversationId, Now, cancellationToken);
+
+    /// <summary>The key that encrypts the conversation's content; null once erased (nothing more may be written).</summary>
+    public Task<byte[]?> DataKeyAsync(Conversation conversation, CancellationToken cancellationToken) =>
+        dataKeys.GetOrCreateAsync(db, DataKeyStore.SubjectOf(conversation), Now, cancellationToken);
 
     /// <summary>Messages to insert directly (not tracked) before the tracked changes are saved.</summary>
     public List<Message> NewMessages { get; } = [];

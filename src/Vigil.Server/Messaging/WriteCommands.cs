@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
 using Vigil.Server.Conversations;
+using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
 
@@ -68,6 +69,15 @@ internal abstract class WriteCommand<TResult> : WriteCommand
         return (conversation, member);
     }
 
+    /// <summary>The conversation's data key; a write to erased content is refused.</summary>
+    protected static async Task<byte[]> RequireDataKeyAsync(WriteBatch batch, Conversation conversation, CancellationToken cancellationToken) =>
+        await batch.DataKeyAsync(conversation, cancellationToken).ConfigureAwait(false)
+        ?? throw new ProblemException(StatusCodes.Status410Gone, ProblemTypes.Conflict, "Content erased",
+            "This conversation's content was erased; nothing more can be written to it.");
+
+    protected static string? Decrypt(byte[]? key, Message message) =>
+        key is null ? null : ContentCipher.Decrypt(key, message.Id, message.Body);
+
     protected static async Task<Message> LoadMessageAsync(WriteBatch batch, Guid messageId, CancellationToken cancellationToken) =>
         await batch.Db.Messages.Include(m => m.Attachments)
             .SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken).ConfigureAwait(false)
@@ -93,11 +103,12 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
             throw ConversationAccess.ReadOnly();
         }
 
+        var dataKey = await RequireDataKeyAsync(batch, conversation, cancellationToken).ConfigureAwait(false);
         var existing = await batch.ExistingSendAsync(ConversationId, SenderId, Request.ClientMessageId, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             // An idempotent retry: the first attempt was stored; hand it back and store nothing.
-            return new SendOutcome(existing.ToDto(), Created: false);
+            return new SendOutcome(existing.ToDto(Decrypt(dataKey, existing)), Created: false);
         }
 
         if (Request.ReplyToId is { } replyTo
@@ -111,14 +122,16 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
         var key = await batch.CommitmentKeyAsync(ConversationId, cancellationToken).ConfigureAwait(false);
 
         conversation.LastSequence++;
+        var body = Request.Body ?? "";
+        var id = batch.Ids.NewId();
         var message = new Message
         {
-            Id = batch.Ids.NewId(),
+            Id = id,
             ConversationId = ConversationId,
             Sequence = conversation.LastSequence,
             SenderId = SenderId,
             ClientMessageId = Request.ClientMessageId,
-            Body = Request.Body ?? "",
+            Body = ContentCipher.Encrypt(dataKey, id, body),
             ReplyToId = Request.ReplyToId,
             SentAt = batch.Now,
             Mentions = mentions,
@@ -132,8 +145,8 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
         batch.NewMessages.Add(message);
         batch.Remember(message);
         batch.LedgerEvents.Add(new LedgerEvent(SenderId, LedgerActions.MessageCreated, LedgerActions.MessageTarget(message.Id, 1),
-            Commitment: MessageCommitments.Version(key, message.Id, 1, message.Body, SenderId, message.SentAt)));
-        var dto = message.ToDto();
+            Commitment: MessageCommitments.Version(key, message.Id, 1, body, SenderId, message.SentAt)));
+        var dto = message.ToDto(body);
         batch.Events.Add(new MessageCreatedEvent(dto));
         return new SendOutcome(dto, Created: true);
     }
@@ -179,7 +192,7 @@ internal sealed class EditMessageCommand(Guid messageId, Guid editorId, EditMess
     protected override async Task<MessageDto> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
         var message = await LoadMessageAsync(batch, messageId, cancellationToken).ConfigureAwait(false);
-        var (_, member) = await RequireMemberAsync(batch, message.ConversationId, editorId, cancellationToken).ConfigureAwait(false);
+        var (conversation, member) = await RequireMemberAsync(batch, message.ConversationId, editorId, cancellationToken).ConfigureAwait(false);
         if (message.SenderId != editorId)
         {
             throw ProblemException.Forbidden("Only the sender can edit a message.");
@@ -196,7 +209,9 @@ internal sealed class EditMessageCommand(Guid messageId, Guid editorId, EditMess
         }
 
         var key = await batch.CommitmentKeyAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
+        var dataKey = await RequireDataKeyAsync(batch, conversation, cancellationToken).ConfigureAwait(false);
 
+        // The earlier value moves to history still encrypted, exactly as stored.
         batch.Db.MessageVersions.Add(new MessageVersion
         {
             MessageId = message.Id,
@@ -206,14 +221,14 @@ internal sealed class EditMessageCommand(Guid messageId, Guid editorId, EditMess
             WrittenAt = message.EditedAt ?? message.SentAt,
             Reason = message.EditReason,
         });
-        message.Body = request.Body;
+        message.Body = ContentCipher.Encrypt(dataKey, message.Id, request.Body);
         message.Version++;
         message.EditedAt = batch.Now;
         message.EditedBy = editorId;
         message.EditReason = request.Reason.Trim();
         batch.LedgerEvents.Add(new LedgerEvent(editorId, LedgerActions.MessageEdited, LedgerActions.MessageTarget(message.Id, message.Version),
-            message.EditReason, MessageCommitments.Version(key, message.Id, message.Version, message.Body, editorId, batch.Now)));
-        var dto = message.ToDto();
+            message.EditReason, MessageCommitments.Version(key, message.Id, message.Version, request.Body, editorId, batch.Now)));
+        var dto = message.ToDto(request.Body);
         batch.Events.Add(new MessageEditedEvent(dto));
         return dto;
     }
@@ -233,7 +248,7 @@ internal sealed class DeleteMessageCommand(Guid messageId, Guid deleterId, strin
 
         if (message.DeletedAt is not null)
         {
-            return message.ToDto();
+            return message.ToDto(null);
         }
 
         var key = await batch.CommitmentKeyAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
@@ -242,7 +257,7 @@ internal sealed class DeleteMessageCommand(Guid messageId, Guid deleterId, strin
         message.DeletedReason = reason.Trim();
         batch.LedgerEvents.Add(new LedgerEvent(deleterId, LedgerActions.MessageDeleted, LedgerActions.MessageTarget(message.Id, message.Version),
             message.DeletedReason, MessageCommitments.Deletion(key, message.Id, deleterId, batch.Now, message.DeletedReason)));
-        var dto = message.ToDto();
+        var dto = message.ToDto(null);
         batch.Events.Add(new MessageDeletedEvent(dto));
         return dto;
     }

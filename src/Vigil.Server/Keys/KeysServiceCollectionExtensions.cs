@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vigil.Server.Compliance;
+
+namespace Vigil.Server.Keys;
+
+public static class KeysServiceCollectionExtensions
+{
+    /// <summary>Encryption at rest: shared by the server and the offline CLI.</summary>
+    public static IServiceCollection AddVigilKeys(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IKeyEncryptionKeyProvider, FileKeyEncryptionKeyProvider>();
+        services.TryAddSingleton<DataKeyStore>();
+        services.TryAddScoped<SubjectErasure>();
+        return services;
+    }
+}
