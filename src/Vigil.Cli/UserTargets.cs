@@ -29,6 +29,8 @@ internal sealed class DataDirectoryTarget : IUserTarget
 
     private DataDirectoryTarget(ServiceProvider services) => _services = services;
 
+    public IServiceProvider Services => _services;
+
     public static async Task<DataDirectoryTarget> OpenAsync(string dataDirectory, CancellationToken cancellationToken)
     {
         var services = BuildServices(dataDirectory);
@@ -94,21 +96,6 @@ internal sealed class DataDirectoryTarget : IUserTarget
 /// <summary>A running server, through the same SDK every other client uses; the caller signs in as an Administrator.</summary>
 internal sealed class ServerTarget(VigilClient client) : IUserTarget
 {
-    public static async Task<ServerTarget> ConnectAsync(Uri server, string username, string password, string? totp, CancellationToken cancellationToken)
-    {
-        var client = new VigilClient(server);
-        try
-        {
-            await client.SignInAsync(username, password, totp, cancellationToken).ConfigureAwait(false);
-            return new ServerTarget(client);
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
-
     public Task<UserDto> AddAsync(CreateUserRequest request, CancellationToken cancellationToken) =>
         client.CreateUserAsync(request, cancellationToken);
 

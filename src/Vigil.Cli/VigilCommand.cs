@@ -60,6 +60,8 @@ internal static class VigilCommand
         root.Subcommands.Add(Database(console, error));
         root.Subcommands.Add(Users(console, error));
         root.Subcommands.Add(LedgerCommands.Create(DataDir, console, error));
+        root.Subcommands.Add(KeyCommands.Keys(DataDir, console, error));
+        root.Subcommands.Add(KeyCommands.Gdpr(DataDir, parse => parse.GetValue(Server) is null ? null : ServerUri(parse), SignInAsync, console, error));
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
     }
@@ -158,20 +160,40 @@ internal static class VigilCommand
         return new Command("user", "Manage users.") { add, list, disable, enable, role };
     }
 
+    private static Uri ServerUri(ParseResult parse)
+    {
+        var serverText = parse.GetValue(Server)!;
+        return Uri.TryCreate(serverText, UriKind.Absolute, out var server) && server.Scheme is "http" or "https"
+            ? server
+            : throw new CliException($"--server must be an http(s) URL, not '{serverText}'");
+    }
+
+    /// <summary>Signs in to --server with --admin / --admin-password (the account needs the roles the command needs).</summary>
+    private static async Task<VigilClient> SignInAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var server = ServerUri(parse);
+        var admin = parse.GetValue(AdminUser) ?? Environment.GetEnvironmentVariable("VIGIL_ADMIN")
+            ?? throw new CliException("--server needs --admin (or VIGIL_ADMIN)");
+        var password = parse.GetValue(AdminPassword) ?? Environment.GetEnvironmentVariable("VIGIL_ADMIN_PASSWORD")
+            ?? throw new CliException("--server needs --admin-password (or VIGIL_ADMIN_PASSWORD)");
+        var client = new VigilClient(server);
+        try
+        {
+            await client.SignInAsync(admin, password, parse.GetValue(AdminTotp), cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
     private static async Task<IUserTarget> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        if (parse.GetValue(Server) is { } serverText)
+        if (parse.GetValue(Server) is not null)
         {
-            if (!Uri.TryCreate(serverText, UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
-            {
-                throw new CliException($"--server must be an http(s) URL, not '{serverText}'");
-            }
-
-            var admin = parse.GetValue(AdminUser) ?? Environment.GetEnvironmentVariable("VIGIL_ADMIN")
-                ?? throw new CliException("--server needs --admin (or VIGIL_ADMIN)");
-            var password = parse.GetValue(AdminPassword) ?? Environment.GetEnvironmentVariable("VIGIL_ADMIN_PASSWORD")
-                ?? throw new CliException("--server needs --admin-password (or VIGIL_ADMIN_PASSWORD)");
-            return await ServerTarget.ConnectAsync(server, admin, password, parse.GetValue(AdminTotp), cancellationToken).ConfigureAwait(false);
+            return new ServerTarget(await SignInAsync(parse, cancellationToken).ConfigureAwait(false));
         }
 
         return await DataDirectoryTarget.OpenAsync(parse.GetValue(DataDir)!, cancellationToken).ConfigureAwait(false);

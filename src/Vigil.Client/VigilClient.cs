@@ -88,6 +88,15 @@ public sealed class VigilClient : IDisposable
     public Task<UserDto> EnableUserAsync(Guid userId, CancellationToken cancellationToken = default) =>
         SendAsync<UserDto>(HttpMethod.Post, $"api/v1/users/{userId}/enable", null, authenticate: true, cancellationToken);
 
+    // ---- compliance ----
+
+    /// <summary>GDPR erasure (ComplianceOfficer): destroys the subject's keys; returns what was destroyed as JSON.</summary>
+    public Task<System.Text.Json.JsonElement> EraseSubjectAsync(Guid subjectId, string reason, CancellationToken cancellationToken = default) =>
+        SendAsync<System.Text.Json.JsonElement>(HttpMethod.Post, "api/v1/compliance/erasures", new ErasureRequest(subjectId, reason), authenticate: true, cancellationToken);
+
+    public Task SetLegalHoldAsync(Guid subjectId, bool hold, string reason, CancellationToken cancellationToken = default) =>
+        SendAsync<object>(HttpMethod.Put, $"api/v1/compliance/legal-holds/{subjectId}", new LegalHoldRequest(hold, reason), authenticate: true, cancellationToken);
+
     // ---- conversations ----
 
     public Task<ConversationDto> CreateConversationAsync(CreateConversationRequest request, CancellationToken cancellationToken = default) =>
