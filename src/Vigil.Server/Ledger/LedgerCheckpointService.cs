@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.Ledger;
 using Vigil.Server.Data;
+using Vigil.Server.Messaging;
 
 namespace Vigil.Server.Ledger;
 
@@ -10,6 +11,7 @@ public sealed partial class LedgerCheckpointService(
     IServiceScopeFactory scopes,
     LedgerTree tree,
     LedgerSigningKey signingKey,
+    MessageWriter writer,
     TimeProvider time,
     IOptions<LedgerOptions> options,
     ILogger<LedgerCheckpointService> logger) : BackgroundService
@@ -61,10 +63,9 @@ public sealed partial class LedgerCheckpointService(
             IssuedAt = now,
             Signature = Convert.ToBase64String(checkpoint.Sign(signingKey.Key)),
         };
-        db.LedgerCheckpoints.Add(record);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await writer.SubmitAsync(new RecordCheckpointCommand(record), cancellationToken).ConfigureAwait(false);
         LogSigned(size);
-        return record;
+        return stored;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger checkpoint signed at tree size {Size}")]
