@@ -41,7 +41,7 @@ try
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
         var batch = Enumerable.Range(done, Math.Min(perTransaction, entries - done))
-            .Select(i => new LedgerEvent(actor, LedgerActions.MessageCreated, LedgerActions.MessageTarget(Guid.CreateVersion7(), 1), null, commitment))
+            .Select(i => new LedgerEvent(actor, LedgerActions.SignIn, LedgerActions.UserTarget(actor), "password", commitment))
             .ToList();
         await appender.AppendAsync(db, batch, DateTimeOffset.UtcNow, CancellationToken.None);
         await transaction.CommitAsync();

@@ -51,3 +51,32 @@ public sealed record MessageHistoryDto(
     DateTimeOffset? DeletedAt,
     Guid? DeletedBy,
     string? DeletedReason);
+
+/// <summary>Wire names of what a signature means (21 CFR Part 11 §11.50(a)(3)).</summary>
+public static class SignatureMeanings
+{
+    public const string Authored = "authored";
+    public const string Reviewed = "reviewed";
+    public const string Approved = "approved";
+    public const string Responsibility = "responsibility";
+
+    public static IReadOnlyList<string> All { get; } = [Authored, Reviewed, Approved, Responsibility];
+}
+
+/// <summary>
+/// Signing re-authenticates inside the request (§11.200(a)): the password, and the TOTP code when enrolled.
+/// <paramref name="Version"/>, when given, must be the current version: the signer signs what they read.
+/// </summary>
+public sealed record SignMessageRequest(string Meaning, string Password, string? TotpCode = null, int? Version = null);
+
+public sealed record SignatureDto(
+    Guid Id,
+    Guid MessageId,
+    int Version,
+    Guid SignerId,
+    string SignerName,
+    string Meaning,
+    DateTimeOffset SignedAt,
+    string ContentCommitment,
+    bool AppliesToCurrentVersion,
+    string Manifestation);

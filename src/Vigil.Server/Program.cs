@@ -10,6 +10,7 @@ using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
 using Vigil.Server.Problems;
 using Vigil.Server.Realtime;
+using Vigil.Server.Signatures;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
@@ -45,6 +46,7 @@ app.MapHealth();
 app.MapVigilIdentity();
 app.MapVigilLedger();
 app.MapCompliance();
+app.MapSignatures();
 app.MapConversations();
 app.MapMessaging();
 app.MapAttachments();

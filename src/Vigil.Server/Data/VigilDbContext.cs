@@ -6,6 +6,7 @@ using Vigil.Server.Identity;
 using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
+using Vigil.Server.Signatures;
 
 namespace Vigil.Server.Data;
 
@@ -31,6 +32,8 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
     public DbSet<CommitmentKey> CommitmentKeys => Set<CommitmentKey>();
 
     public DbSet<DataKey> DataKeys => Set<DataKey>();
+
+    public DbSet<ElectronicSignature> Signatures => Set<ElectronicSignature>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -127,6 +130,16 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
             key.HasKey(k => k.SubjectId);
             key.Property(k => k.KeyEncryptionKeyId).HasMaxLength(64);
             key.Property(k => k.DestroyedReason).HasMaxLength(1000);
+        });
+
+        builder.Entity<ElectronicSignature>(signature =>
+        {
+            signature.HasKey(s => s.Id);
+            signature.HasIndex(s => s.MessageId);
+            signature.Property(s => s.SignerName).HasMaxLength(200);
+            signature.Property(s => s.Meaning).HasMaxLength(32);
+            signature.Property(s => s.ContentCommitment).HasMaxLength(64);
+            signature.HasOne<Message>().WithMany().HasForeignKey(s => s.MessageId);
         });
 
         builder.Entity<Attachment>(attachment =>

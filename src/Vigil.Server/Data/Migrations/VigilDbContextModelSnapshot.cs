@@ -599,6 +599,46 @@ namespace Vigil.Server.Data.Migrations
                     b.ToTable("MessageVersions");
                 });
 
+            modelBuilder.Entity("Vigil.Server.Signatures.ElectronicSignature", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentCommitment")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Meaning")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SignerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.ToTable("Signatures");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
                 {
                     b.HasOne("Vigil.Server.Identity.VigilRole", null)
@@ -688,6 +728,15 @@ namespace Vigil.Server.Data.Migrations
                 });
 
             modelBuilder.Entity("Vigil.Server.Messaging.MessageVersion", b =>
+                {
+                    b.HasOne("Vigil.Server.Messaging.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vigil.Server.Signatures.ElectronicSignature", b =>
                 {
                     b.HasOne("Vigil.Server.Messaging.Message", null)
                         .WithMany()

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Contracts;
+using Vigil.Ledger;
+using Vigil.Server.Keys;
+using Vigil.Server.Ledger;
+using Vigil.Server.Messaging;
+using Vigil.Server.Problems;
+
+namespace Vigil.Server.Signatures;
+
+/// <summary>Applies a signature to the current version of a message, through the single writer, with its ledger entry.</summary>
+internal sealed class SignMessageCommand(Guid messageId, Guid signerId, string signerName, string meaning, int? expectedVersion)
+    : WriteCommand<SignatureDto>
+{
+    protected override async Task<SignatureDto> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        var message = await batch.Db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemException.NotFound("The message");
+        var (conversation, _) = await RequireMemberAsync(batch, message.ConversationId, signerId, cancellationToken).ConfigureAwait(false);
+        if (message.DeletedAt is not null)
+        {
+            throw ProblemException.Conflict("A deleted message cannot be signed.");
+        }
+
+        if (expectedVersion is { } expected && expected != message.Version)
+        {
+            throw ProblemException.Conflict($"The message is at version {message.Version}, not {expected}: review the current text before signing.");
+        }
+
+        var dataKey = await RequireDataKeyAsync(batch, conversation, cancellationToken).ConfigureAwait(false);
+        var key = await batch.CommitmentKeyAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
+        var body = ContentCipher.Decrypt(dataKey, message.Id, message.Body);
+        var content = MessageCommitments.Version(key, message.Id, message.Version, body, message.EditedBy ?? message.SenderId,
+            message.EditedAt ?? message.SentAt);
+        var signature = new ElectronicSignature
+        {
+            Id = batch.Ids.NewId(),
+            MessageId = message.Id,
+            Version = message.Version,
+            SignerId = signerId,
+            SignerName = signerName,
+            Meaning = meaning,
+            SignedAt = batch.Now,
+            ContentCommitment = content,
+        };
+        batch.Db.Signatures.Add(signature);
+        batch.LedgerEvents.Add(new LedgerEvent(signerId, LedgerActions.SignatureApplied, LedgerActions.MessageTarget(message.Id, message.Version),
+            meaning, ContentCommitment.Of(key, "signature/v1", signature.Id.ToString("D"), signerId.ToString("D"), signerName, meaning,
+                batch.Now.UtcTicks.ToString(CultureInfo.InvariantCulture), content)));
+        return signature.ToDto(message.Version);
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Contracts;
+using Vigil.Server.Conversations;
+using Vigil.Server.Data;
+using Vigil.Server.Identity;
+using Vigil.Server.Ledger;
+using Vigil.Server.Messaging;
+using Vigil.Server.Problems;
+
+namespace Vigil.Server.Signatures;
+
+internal static class SignatureEndpoints
+{
+    public static IEndpointRouteBuilder MapSignatures(this IEndpointRouteBuilder app)
+    {
+        var signatures = app.MapGroup("/api/v1/messages/{id:guid}/signatures").WithTags("Signatures");
+        signatures.MapPost("", Sign).WithName("SignMessage")
+            .WithSummary("Sign the current version with a meaning; re-enter the password (and TOTP code) in the request.")
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        signatures.MapGet("", List).WithName("MessageSignatures")
+            .WithSummary("Signatures of a message, each naming the version it applies to.").ProducesProblem(403).ProducesProblem(404);
+        return app;
+    }
+
+    private static async Task<Results<Created<SignatureDto>, ProblemHttpResult>> Sign(
+        Guid id, SignMessageRequest request, HttpContext context, UserManager<VigilUser> users, MessageWriter writer,
+        VigilDbContext db, LedgerAppender ledger, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var meaning = request.Meaning?.Trim().ToLowerInvariant();
+        if (meaning is null || !SignatureMeanings.All.Contains(meaning))
+        {
+            throw ProblemException.Validation($"meaning must be one of: {string.Join(", ", SignatureMeanings.All)}.");
+        }
+
+        var user = await users.FindByIdAsync(context.User.UserId().ToString()).ConfigureAwait(false)
+            ?? throw ProblemException.NotFound("The user");
+        if (await users.IsLockedOutAsync(user).ConfigureAwait(false))
+        {
+            return TypedResults.Problem("Too many failed attempts; signing and sign-in are locked for a while.", statusCode: 401,
+                title: "Locked", type: ProblemTypes.LockedOut);
+        }
+
+        var passwordOk = !string.IsNullOrEmpty(request.Password) && request.Password.Length <= UserAdministration.MaxPasswordLength
+            && await users.CheckPasswordAsync(user, request.Password).ConfigureAwait(false);
+        var secondOk = !user.TwoFactorEnabled || (!string.IsNullOrWhiteSpace(request.TotpCode) && request.TotpCode.Length <= 16
+            && await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, request.TotpCode.Trim()).ConfigureAwait(false));
+        if (!passwordOk || !secondOk)
+        {
+            // §11.300(d): attempts at unauthorised use are detected, counted towards lockout, and recorded.
+            await users.AccessFailedAsync(user).ConfigureAwait(false);
+            await ledger.RecordAsync(db, time, cancellationToken, new LedgerEvent(user.Id, LedgerActions.SignatureFailed,
+                $"message/{id:D}", passwordOk ? "second-factor" : "password")).ConfigureAwait(false);
+            return TypedResults.Problem("Signing needs your current password" + (user.TwoFactorEnabled ? " and authenticator code." : "."),
+                statusCode: 401, title: "Re-authentication failed", type: ProblemTypes.InvalidCredentials);
+        }
+
+        await users.ResetAccessFailedCountAsync(user).ConfigureAwait(false);
+        var signature = await writer.SubmitAsync(new SignMessageCommand(id, user.Id, user.DisplayName, meaning, request.Version), cancellationToken)
+            .ConfigureAwait(false);
+        return TypedResults.Created($"/api/v1/messages/{id}/signatures/{signature.Id}", signature);
+    }
+
+    private static async Task<Ok<List<SignatureDto>>> List(
+        Guid id, HttpContext context, VigilDbContext db, ConversationAccess access, CancellationToken cancellationToken)
+    {
+        var message = await db.Messages.AsNoTracking().Where(m => m.Id == id).Select(m => new { m.ConversationId, m.Version })
+            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false) ?? throw ProblemException.NotFound("The message");
+        await access.RequireMemberAsync(message.ConversationId, context.User.UserId(), cancellationToken).ConfigureAwait(false);
+        var signatures = await db.Signatures.AsNoTracking().Where(s => s.MessageId == id).OrderBy(s => s.SignedAt)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(signatures.Select(s => s.ToDto(message.Version)).ToList());
+    }
+}
