@@ -145,15 +145,7 @@ public sealed class ChatHubTests : IAsyncLifetime
     [Fact]
     public async Task The_official_client_connects_with_the_access_token_query_parameter()
     {
-        var token = await _bob.GetAccessTokenAsync();
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_factory.Server.BaseAddress, ChatHubContract.Path), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler();
-                options.AccessTokenProvider = () => Task.FromResult(token);
-            })
-            .Build();
+        var connection = OfficialClient(await _bob.GetAccessTokenAsync());
         var received = new EventRecorder<MessageDto>();
         connection.On<MessageDto>(nameof(IChatClient.MessageCreated), received.Record);
         await connection.StartAsync();
@@ -168,13 +160,7 @@ public sealed class ChatHubTests : IAsyncLifetime
     [Fact]
     public async Task The_hub_refuses_a_connection_without_a_token()
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_factory.Server.BaseAddress, ChatHubContract.Path), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler();
-            })
-            .Build();
+        var connection = OfficialClient(token: null);
 
         await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync());
         await connection.DisposeAsync();
@@ -195,15 +181,7 @@ public sealed class ChatHubTests : IAsyncLifetime
     [Fact]
     public async Task Hub_errors_do_not_hide_behind_generic_text()
     {
-        var token = await _alice.GetAccessTokenAsync();
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_factory.Server.BaseAddress, ChatHubContract.Path), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler();
-                options.AccessTokenProvider = () => Task.FromResult(token);
-            })
-            .Build();
+        var connection = OfficialClient(await _alice.GetAccessTokenAsync());
         await connection.StartAsync();
 
         var error = await Assert.ThrowsAsync<HubException>(() =>
@@ -228,4 +206,18 @@ public sealed class ChatHubTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => bobChat.SendTypingAsync(_conversation.Id));
         await Assert.ThrowsAnyAsync<Exception>(() => bobChat.SendTypingAsync(_conversation.Id));
     }
+
+    /// <summary>The official SignalR .NET client, not the SDK: proves the wire contract (token in the query string).</summary>
+    private HubConnection OfficialClient(string? token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(_factory.Server.BaseAddress, ChatHubContract.Path), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler();
+                if (token is not null)
+                {
+                    options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
+            })
+            .Build();
 }
