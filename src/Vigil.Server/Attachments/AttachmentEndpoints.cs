@@ -5,6 +5,7 @@ using Vigil.Contracts;
 using Vigil.Server.Conversations;
 using Vigil.Server.Data;
 using Vigil.Server.Identity;
+using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
 using Vigil.Server.Problems;
 using Vigil.Server.Validation;
@@ -93,11 +94,17 @@ internal static class AttachmentEndpoints
     }
 
     private static async Task<FileStreamHttpResult> Download(
-        Guid id, HttpContext context, VigilDbContext db, ConversationAccess access, AttachmentStore store, CancellationToken cancellationToken)
+        Guid id, HttpContext context, VigilDbContext db, ConversationAccess access, AttachmentStore store, LedgerRecorder ledger,
+        CancellationToken cancellationToken)
     {
         var attachment = await db.Attachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The attachment");
-        await access.RequireMemberAsync(attachment.ConversationId, context.User.UserId(), cancellationToken).ConfigureAwait(false);
+        var (conversation, _) = await access.RequireMemberAsync(attachment.ConversationId, context.User.UserId(), cancellationToken).ConfigureAwait(false);
+        if (conversation.Kind == ConversationKinds.Patient)
+        {
+            await ledger.RecordPatientReadAsync(context.User.UserId(), conversation.Id, $"attachment {attachment.Id:D}", cancellationToken).ConfigureAwait(false);
+        }
+
         if (attachment.MessageId is null && attachment.UploaderId != context.User.UserId())
         {
             throw ProblemException.NotFound("The attachment");

@@ -72,12 +72,11 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
-        TokenRequest request, UserManager<VigilUser> users, SessionService sessions, VigilDbContext db, LedgerAppender ledger,
-        TimeProvider time, CancellationToken cancellationToken)
+        TokenRequest request, UserManager<VigilUser> users, SessionService sessions, LedgerRecorder ledger, CancellationToken cancellationToken)
     {
         // Failures are recorded against the account when it exists; an unknown name is not stored (it may be a
         // mistyped password).
-        Task RecordAsync(string action, Guid? userId, string? reason) => ledger.RecordAsync(db, time, cancellationToken,
+        Task RecordAsync(string action, Guid? userId, string? reason) => ledger.RecordAsync(cancellationToken,
             new LedgerEvent(userId, action, userId is { } id ? LedgerActions.UserTarget(id) : "user/unknown", reason));
 
         if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password)
@@ -150,19 +149,19 @@ internal static class AuthEndpoints
     }
 
     private static async Task<NoContent> Logout(
-        HttpContext context, SessionService sessions, VigilDbContext db, LedgerAppender ledger, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, SessionService sessions, LedgerRecorder ledger, CancellationToken cancellationToken)
     {
         await sessions.RevokeAsync(context.User.SessionId(), "logout", cancellationToken).ConfigureAwait(false);
-        await ledger.RecordAsync(db, time, cancellationToken,
+        await ledger.RecordAsync(cancellationToken,
             new LedgerEvent(context.User.UserId(), LedgerActions.SignOut, LedgerActions.UserTarget(context.User.UserId()))).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> LogoutEverywhere(
-        HttpContext context, SessionService sessions, VigilDbContext db, LedgerAppender ledger, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, SessionService sessions, LedgerRecorder ledger, CancellationToken cancellationToken)
     {
         await sessions.RevokeAllAsync(context.User.UserId(), "logout-all", cancellationToken).ConfigureAwait(false);
-        await ledger.RecordAsync(db, time, cancellationToken,
+        await ledger.RecordAsync(cancellationToken,
             new LedgerEvent(context.User.UserId(), LedgerActions.SignOutEverywhere, LedgerActions.UserTarget(context.User.UserId()))).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
@@ -184,7 +183,7 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Ok<RecoveryCodesResponse>> VerifyTotp(
-        TotpCodeRequest request, HttpContext context, UserManager<VigilUser> users, VigilDbContext db, LedgerAppender ledger, TimeProvider time)
+        TotpCodeRequest request, HttpContext context, UserManager<VigilUser> users, LedgerRecorder ledger)
     {
         var user = await CurrentUserAsync(context, users).ConfigureAwait(false);
         if (await users.GetAuthenticatorKeyAsync(user).ConfigureAwait(false) is null)
@@ -194,7 +193,7 @@ internal static class AuthEndpoints
 
         await RequireCodeAsync(user, request, users).ConfigureAwait(false);
         await users.SetTwoFactorEnabledAsync(user, true).ConfigureAwait(false);
-        await ledger.RecordAsync(db, time, context.RequestAborted,
+        await ledger.RecordAsync(context.RequestAborted,
             new LedgerEvent(user.Id, LedgerActions.TotpEnabled, LedgerActions.UserTarget(user.Id))).ConfigureAwait(false);
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10).ConfigureAwait(false);
         return TypedResults.Ok(new RecoveryCodesResponse([.. codes ?? []]));
@@ -215,12 +214,12 @@ internal static class AuthEndpoints
     }
 
     private static async Task<NoContent> DisableTotp(
-        TotpCodeRequest request, HttpContext context, UserManager<VigilUser> users, VigilDbContext db, LedgerAppender ledger, TimeProvider time)
+        TotpCodeRequest request, HttpContext context, UserManager<VigilUser> users, LedgerRecorder ledger)
     {
         var user = await CurrentUserAsync(context, users).ConfigureAwait(false);
         await RequireCodeAsync(user, request, users).ConfigureAwait(false);
         await users.SetTwoFactorEnabledAsync(user, false).ConfigureAwait(false);
-        await ledger.RecordAsync(db, time, context.RequestAborted,
+        await ledger.RecordAsync(context.RequestAborted,
             new LedgerEvent(user.Id, LedgerActions.TotpDisabled, LedgerActions.UserTarget(user.Id))).ConfigureAwait(false);
         await users.ResetAuthenticatorKeyAsync(user).ConfigureAwait(false);
         return TypedResults.NoContent();

@@ -45,14 +45,4 @@ public sealed class LedgerAppender
 
         await DirectInsert.InsertAsync(db, rows, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Records events in a transaction of their own (for events that change nothing else, like a failed sign-in).</summary>
-    public async Task RecordAsync(VigilDbContext db, TimeProvider time, CancellationToken cancellationToken, params LedgerEvent[] events)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(time);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await AppendAsync(db, events, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -24,6 +24,7 @@ public static class LedgerActions
     public const string TotpDisabled = "auth.totp.disabled";
     public const string SubjectErased = "gdpr.erased";
     public const string SignatureApplied = "signature.applied";
+    public const string PatientDataRead = "patient.read";
     public const string SignatureFailed = "signature.failed";
     public const string LegalHoldPlaced = "legal-hold.placed";
     public const string LegalHoldLifted = "legal-hold.lifted";

@@ -18,6 +18,7 @@ public static class LedgerServiceCollectionExtensions
         services.AddVigilLedgerCore();
         services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LedgerTree>();
+        services.AddSingleton<LedgerRecorder>();
         services.AddSingleton<LedgerSigningKey>();
         services.AddSingleton<LedgerCheckpointService>();
         services.AddHostedService(provider => provider.GetRequiredService<LedgerCheckpointService>());

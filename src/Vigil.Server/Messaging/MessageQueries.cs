@@ -6,12 +6,14 @@ using Vigil.Server.Conversations;
 using Vigil.Server.Data;
 using Vigil.Server.Identity;
 using Vigil.Server.Keys;
+using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
 
 namespace Vigil.Server.Messaging;
 
 /// <summary>Reads of messages: pages for catch-up and scroll-back, and the full history of one message.</summary>
-public sealed class MessageQueries(VigilDbContext db, ConversationAccess access, DataKeyStore dataKeys, IOptions<MessagingOptions> options)
+public sealed class MessageQueries(
+    VigilDbContext db, ConversationAccess access, DataKeyStore dataKeys, LedgerRecorder ledger, IOptions<MessagingOptions> options)
 {
     public const int DefaultPageSize = 100;
 
@@ -56,6 +58,8 @@ public sealed class MessageQueries(VigilDbContext db, ConversationAccess access,
             page = await query.OrderBy(m => m.Sequence).Take(size).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await AuditPatientReadAsync(conversation, userId, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"messages after={after} before={before} count={page.Count}"), cancellationToken).ConfigureAwait(false);
         var key = await KeyOfAsync(conversation, cancellationToken).ConfigureAwait(false);
         return [.. page.Select(m => m.ToDto(Decrypt(key, m.Id, m.Body)))];
     }
@@ -67,6 +71,7 @@ public sealed class MessageQueries(VigilDbContext db, ConversationAccess access,
             .SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The message");
         var (conversation, _) = await access.RequireMemberAsync(message.ConversationId, user.UserId(), cancellationToken).ConfigureAwait(false);
+        await AuditPatientReadAsync(conversation, user.UserId(), $"message {message.Id:D}", cancellationToken).ConfigureAwait(false);
         var key = await KeyOfAsync(conversation, cancellationToken).ConfigureAwait(false);
         return message.ToDto(Decrypt(key, message.Id, message.Body));
     }
@@ -87,6 +92,7 @@ public sealed class MessageQueries(VigilDbContext db, ConversationAccess access,
 
         var conversation = await db.Conversations.AsNoTracking().SingleAsync(c => c.Id == message.ConversationId, cancellationToken).ConfigureAwait(false);
         var reveal = compliance || message.DeletedAt is null;
+        await AuditPatientReadAsync(conversation, user.UserId(), $"history of message {message.Id:D}", cancellationToken).ConfigureAwait(false);
         var key = reveal ? await KeyOfAsync(conversation, cancellationToken).ConfigureAwait(false) : null;
         var earlier = await db.MessageVersions.AsNoTracking().Where(v => v.MessageId == messageId)
             .OrderBy(v => v.Version).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -98,6 +104,11 @@ public sealed class MessageQueries(VigilDbContext db, ConversationAccess access,
         return new MessageHistoryDto(message.Id, message.ConversationId, versions, message.DeletedAt is not null,
             message.DeletedAt, message.DeletedBy, message.DeletedReason);
     }
+
+    private Task AuditPatientReadAsync(Conversation conversation, Guid userId, string what, CancellationToken cancellationToken) =>
+        conversation.Kind == ConversationKinds.Patient
+            ? ledger.RecordPatientReadAsync(userId, conversation.Id, what, cancellationToken)
+            : Task.CompletedTask;
 
     private Task<byte[]?> KeyOfAsync(Conversation conversation, CancellationToken cancellationToken) =>
         dataKeys.GetAsync(db, DataKeyStore.SubjectOf(conversation), cancellationToken);

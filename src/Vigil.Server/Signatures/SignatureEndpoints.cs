@@ -26,7 +26,7 @@ internal static class SignatureEndpoints
 
     private static async Task<Results<Created<SignatureDto>, ProblemHttpResult>> Sign(
         Guid id, SignMessageRequest request, HttpContext context, UserManager<VigilUser> users, MessageWriter writer,
-        VigilDbContext db, LedgerAppender ledger, TimeProvider time, CancellationToken cancellationToken)
+        LedgerRecorder ledger, CancellationToken cancellationToken)
     {
         var meaning = request.Meaning?.Trim().ToLowerInvariant();
         if (meaning is null || !SignatureMeanings.All.Contains(meaning))
@@ -50,7 +50,7 @@ internal static class SignatureEndpoints
         {
             // §11.300(d): attempts at unauthorised use are detected, counted towards lockout, and recorded.
             await users.AccessFailedAsync(user).ConfigureAwait(false);
-            await ledger.RecordAsync(db, time, cancellationToken, new LedgerEvent(user.Id, LedgerActions.SignatureFailed,
+            await ledger.RecordAsync(cancellationToken, new LedgerEvent(user.Id, LedgerActions.SignatureFailed,
                 $"message/{id:D}", passwordOk ? "second-factor" : "password")).ConfigureAwait(false);
             return TypedResults.Problem("Signing needs your current password" + (user.TwoFactorEnabled ? " and authenticator code." : "."),
                 statusCode: 401, title: "Re-authentication failed", type: ProblemTypes.InvalidCredentials);

@@ -125,4 +125,24 @@ public sealed class LedgerApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _auditorHttp.GetAsync("/api/v1/ledger/entries/999999/proof")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _auditorHttp.GetAsync("/api/v1/ledger/entries?limit=0")).StatusCode);
     }
+
+    [Fact]
+    public async Task Every_read_of_a_patient_conversation_is_logged_and_other_reads_are_not()
+    {
+        var (clinician, clinicianUser) = await _factory.UserAsync("drkim", VigilRoles.Clinician);
+        var (_, patient) = await _factory.UserAsync("patient9", VigilRoles.Patient);
+        var care = await clinician.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Patient, [patient.Id]));
+        var sent = await clinician.SendMessageAsync(care.Id, "Lab results are in");
+        await _alice.SendMessageAsync(_conversation.Id, "not patient data");
+
+        await clinician.GetMessagesAsync(care.Id);
+        await clinician.GetMessageHistoryAsync(sent.Id);
+        await _alice.GetMessagesAsync(_conversation.Id);
+
+        var reads = (await _auditorHttp.GetFromJsonAsync<JsonElement[]>($"/api/v1/ledger/entries?action={LedgerActions.PatientDataRead}"))!;
+        Assert.Equal(2, reads.Length);
+        Assert.All(reads, r => Assert.Equal(clinicianUser.Id, r.GetProperty("actorId").GetGuid()));
+        Assert.All(reads, r => Assert.Equal($"conversation/{care.Id:D}", r.GetProperty("target").GetString()));
+        Assert.Contains("history", reads[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
 }
