@@ -161,6 +161,15 @@ public sealed class VigilClient : IDisposable
     public Task<MessageDto> DeleteMessageAsync(Guid messageId, string reason, CancellationToken cancellationToken = default) =>
         SendAsync<MessageDto>(HttpMethod.Delete, $"api/v1/messages/{messageId}", new DeleteMessageRequest(reason), authenticate: true, cancellationToken);
 
+    /// <summary>Part 11 signature: re-enter the password (and TOTP code) for this act; <paramref name="version"/> guards against signing changed text.</summary>
+    public Task<SignatureDto> SignMessageAsync(
+        Guid messageId, string meaning, string password, string? totpCode = null, int? version = null, CancellationToken cancellationToken = default) =>
+        SendAsync<SignatureDto>(HttpMethod.Post, $"api/v1/messages/{messageId}/signatures",
+            new SignMessageRequest(meaning, password, totpCode, version), authenticate: true, cancellationToken);
+
+    public Task<IReadOnlyList<SignatureDto>> GetSignaturesAsync(Guid messageId, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<SignatureDto>>(HttpMethod.Get, $"api/v1/messages/{messageId}/signatures", null, authenticate: true, cancellationToken);
+
     public Task<MessageHistoryDto> GetMessageHistoryAsync(Guid messageId, CancellationToken cancellationToken = default) =>
         SendAsync<MessageHistoryDto>(HttpMethod.Get, $"api/v1/messages/{messageId}/history", null, authenticate: true, cancellationToken);
 

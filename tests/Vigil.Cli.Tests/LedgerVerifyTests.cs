@@ -20,6 +20,7 @@ public sealed class LedgerDataFixture : IAsyncLifetime
         var conversation = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Group, [bobUser.Id], "Dosing"));
         var dose = await alice.SendMessageAsync(conversation.Id, "Take 10 mg");
         await alice.EditMessageAsync(dose.Id, "Take 5 mg", "Corrected per protocol v3");
+        await alice.SignMessageAsync(dose.Id, SignatureMeanings.Approved, VigilServerFactory.UserPassword, version: 2);
         await bob.SendMessageAsync(conversation.Id, "Understood");
         var wrong = await bob.SendMessageAsync(conversation.Id, "Wrong chat, sorry");
         await bob.DeleteMessageAsync(wrong.Id, "Posted in the wrong conversation");
@@ -152,6 +153,22 @@ public sealed class LedgerVerifyTests(LedgerDataFixture data) : IClassFixture<Le
     [Fact]
     public async Task An_undone_deletion_is_detected() =>
         await AssertDetectedAsync("UPDATE Messages SET DeletedAt = NULL, DeletedBy = NULL, DeletedReason = NULL WHERE DeletedAt IS NOT NULL;", "deletion undone");
+
+    [Fact]
+    public async Task A_changed_signature_meaning_is_detected() =>
+        await AssertDetectedAsync("UPDATE Signatures SET Meaning = 'reviewed';", "does not match its ledger entry");
+
+    [Fact]
+    public async Task A_changed_signer_name_is_detected() =>
+        await AssertDetectedAsync("UPDATE Signatures SET SignerName = 'Someone Else';", "does not match its ledger entry");
+
+    [Fact]
+    public async Task A_signature_moved_to_another_version_is_detected() =>
+        await AssertDetectedAsync("UPDATE Signatures SET Version = 1;", "no longer has the content that was signed");
+
+    [Fact]
+    public async Task A_removed_signature_is_detected() =>
+        await AssertDetectedAsync("DELETE FROM Signatures;", "missing from the tables");
 
     [Fact]
     public async Task A_folder_without_a_database_is_a_clear_error()

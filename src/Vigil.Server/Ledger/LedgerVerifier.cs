@@ -25,6 +25,7 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
         var leaves = new List<byte[]>((int)Math.Min(total, int.MaxValue));
         var messageEntries = new Dictionary<(Guid Id, int Version), (long Sequence, string? Commitment)>();
         var deletionEntries = new Dictionary<Guid, (long Sequence, string? Commitment)>();
+        var signatureEntries = new Dictionary<string, long>(StringComparer.Ordinal);
         string? problem = null;
 
         await foreach (var entry in db.LedgerEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable()
@@ -45,7 +46,7 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
             }
 
             leaves.Add(leaf);
-            Index(entry, messageEntries, deletionEntries);
+            Index(entry, messageEntries, deletionEntries, signatureEntries);
             if (leaves.Count % 10_000 == 0)
             {
                 progress?.Report((leaves.Count, total));
@@ -78,9 +79,15 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
         }
 
         long versions = 0, erased = 0;
+        var signedContent = new Dictionary<(Guid, int), string>();
         if (problem is null)
         {
-            (versions, erased, problem) = await VerifyMessagesAsync(messageEntries, deletionEntries, cancellationToken).ConfigureAwait(false);
+            (versions, erased, problem) = await VerifyMessagesAsync(messageEntries, deletionEntries, signedContent, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (problem is null)
+        {
+            problem = await VerifySignaturesAsync(signatureEntries, signedContent, cancellationToken).ConfigureAwait(false);
         }
 
         return new LedgerVerification(leaves.Count, checkpoints.Count, versions, erased, problem);
@@ -89,8 +96,20 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
     private static void Index(
         LedgerEntry entry,
         Dictionary<(Guid, int), (long, string?)> messageEntries,
-        Dictionary<Guid, (long, string?)> deletionEntries)
+        Dictionary<Guid, (long, string?)> deletionEntries,
+        Dictionary<string, long> signatureEntries)
     {
+        if (entry.Action == LedgerActions.SignatureApplied && entry.Commitment is not null)
+        {
+            signatureEntries[entry.Commitment] = entry.Sequence;
+            return;
+        }
+
+        if (entry.Action is not (LedgerActions.MessageCreated or LedgerActions.MessageEdited or LedgerActions.MessageDeleted))
+        {
+            return;
+        }
+
         // Targets look like message/{id}/v{version}.
         if (!entry.Target.StartsWith("message/", StringComparison.Ordinal))
         {
@@ -117,6 +136,7 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
     private async Task<(long Versions, long Erased, string? Problem)> VerifyMessagesAsync(
         Dictionary<(Guid Id, int Version), (long Sequence, string? Commitment)> entries,
         Dictionary<Guid, (long Sequence, string? Commitment)> deletions,
+        Dictionary<(Guid, int), string> versionCommitments,
         CancellationToken cancellationToken)
     {
         var keys = await db.CommitmentKeys.AsNoTracking().ToDictionaryAsync(k => k.SubjectId, k => k.Key, cancellationToken).ConfigureAwait(false);
@@ -182,7 +202,9 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
                     return (checkedVersions, erased, $"entry {entry.Sequence}: message {message.Id} version {version} cannot be decrypted (ciphertext altered or moved)");
                 }
 
-                if (!string.Equals(MessageCommitments.Version(key, message.Id, version, body, author, writtenAt), entry.Commitment, StringComparison.Ordinal))
+                var commitment = MessageCommitments.Version(key, message.Id, version, body, author, writtenAt);
+                versionCommitments[(message.Id, version)] = commitment;
+                if (!string.Equals(commitment, entry.Commitment, StringComparison.Ordinal))
                 {
                     return (checkedVersions, erased, $"entry {entry.Sequence}: message {message.Id} version {version} does not match its commitment (content, author or time altered)");
                 }
@@ -214,5 +236,47 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
         return orphan is { } missing
             ? (checkedVersions, erased, $"entry {missing.Value.Sequence}: message {missing.Key.Id} version {missing.Key.Version} is in the ledger but missing from the tables")
             : (checkedVersions, erased, null);
+    }
+
+    /// <summary>
+    /// Each signature must point at the content its version really had (§11.70: a signature cannot be moved to other
+    /// content) and match its ledger entry (signer, printed name, meaning and time unaltered); each signature in the
+    /// ledger must still be in the table.
+    /// </summary>
+    private async Task<string?> VerifySignaturesAsync(
+        Dictionary<string, long> entries, Dictionary<(Guid, int), string> versionCommitments, CancellationToken cancellationToken)
+    {
+        var keys = await db.CommitmentKeys.AsNoTracking().ToDictionaryAsync(k => k.SubjectId, k => k.Key, cancellationToken).ConfigureAwait(false);
+        var conversationOf = await db.Messages.AsNoTracking().Where(m => db.Signatures.Any(s => s.MessageId == m.Id))
+            .ToDictionaryAsync(m => m.Id, m => m.ConversationId, cancellationToken).ConfigureAwait(false);
+        var matched = 0;
+        foreach (var signature in await db.Signatures.AsNoTracking().OrderBy(s => s.SignedAt).ToListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!conversationOf.TryGetValue(signature.MessageId, out var conversationId) || !keys.TryGetValue(conversationId, out var key))
+            {
+                // Erased content: its commitment key is gone, so the signature can no longer be recomputed.
+                continue;
+            }
+
+            if (!versionCommitments.TryGetValue((signature.MessageId, signature.Version), out var content)
+                || !string.Equals(content, signature.ContentCommitment, StringComparison.Ordinal))
+            {
+                return $"signature {signature.Id}: the signed version {signature.Version} of message {signature.MessageId} no longer has the content that was signed";
+            }
+
+            var expected = ContentCommitment.Of(key, "signature/v1", signature.Id.ToString("D"), signature.SignerId.ToString("D"), signature.SignerName,
+                signature.Meaning, signature.SignedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), signature.ContentCommitment);
+            if (!entries.ContainsKey(expected))
+            {
+                return $"signature {signature.Id}: it does not match its ledger entry (signer, printed name, meaning or time altered)";
+            }
+
+            matched++;
+        }
+
+        var erasedSignatures = await db.Signatures.AsNoTracking().CountAsync(cancellationToken).ConfigureAwait(false) - matched;
+        return entries.Count > matched + erasedSignatures
+            ? $"{entries.Count - matched - erasedSignatures} signature(s) recorded in the ledger are missing from the tables"
+            : null;
     }
 }
