@@ -17,6 +17,9 @@ internal static class LedgerEndpoints
             .WithSummary("The newest signed checkpoint (tree size, root, time, signature) and the public key to check it.").ProducesProblem(404);
         ledger.MapGet("/entries", Entries).WithName("LedgerEntries")
             .WithSummary("Audit trail: entries filtered by actor, action, target prefix and time, in sequence order.");
+        ledger.MapGet("/export", LedgerExport.ExportAsync).WithName("LedgerExport")
+            .WithSummary("Audit-trail export (format=json or csv) with each entry's inclusion proof against the newest signed checkpoint; the export is itself ledgered.")
+            .ProducesProblem(400).ProducesProblem(404);
         ledger.MapGet("/entries/{sequence:long}/proof", InclusionProof).WithName("LedgerInclusionProof")
             .WithSummary("RFC 9162 inclusion proof of one entry in the tree of a given size (default: newest checkpoint).").ProducesProblem(400).ProducesProblem(404);
         ledger.MapGet("/consistency", ConsistencyProof).WithName("LedgerConsistencyProof")
@@ -41,7 +44,15 @@ internal static class LedgerEndpoints
             throw ProblemException.Validation("limit must be between 1 and 1000.");
         }
 
-        var query = db.LedgerEntries.AsNoTracking().Where(e => e.Sequence > (after ?? -1));
+        var query = Filter(db.LedgerEntries.AsNoTracking(), actor, action, target, from, to).Where(e => e.Sequence > (after ?? -1));
+        var rows = await query.OrderBy(e => e.Sequence).Take(size).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(rows.Select(LedgerEntryResponse.Of).ToList());
+    }
+
+    /// <summary>The audit-trail filters, shared by the query and the export.</summary>
+    internal static IQueryable<LedgerEntry> Filter(
+        IQueryable<LedgerEntry> query, Guid? actor, string? action, string? target, DateTimeOffset? from, DateTimeOffset? to)
+    {
         if (actor is not null)
         {
             query = query.Where(e => e.ActorId == actor);
@@ -67,8 +78,7 @@ internal static class LedgerEndpoints
             query = query.Where(e => e.RecordedAt < to);
         }
 
-        var rows = await query.OrderBy(e => e.Sequence).Take(size).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(rows.Select(LedgerEntryResponse.Of).ToList());
+        return query;
     }
 
     private static async Task<Ok<InclusionProofResponse>> InclusionProof(

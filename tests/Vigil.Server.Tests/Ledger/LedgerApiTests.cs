@@ -145,4 +145,38 @@ public sealed class LedgerApiTests : IAsyncLifetime
         Assert.All(reads, r => Assert.Equal($"conversation/{care.Id:D}", r.GetProperty("target").GetString()));
         Assert.Contains("history", reads[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_json_export_carries_proofs_that_verify_against_its_checkpoint_and_is_itself_ledgered()
+    {
+        var sent = await _alice.SendMessageAsync(_conversation.Id, "Export me");
+        await _factory.Services.GetRequiredService<LedgerCheckpointService>().CheckpointAsync(force: true, CancellationToken.None);
+
+        var export = await _auditorHttp.GetFromJsonAsync<JsonElement>($"/api/v1/ledger/export?format=json&target=message/{sent.Id}");
+
+        var checkpoint = export.GetProperty("checkpoint");
+        var size = checkpoint.GetProperty("treeSize").GetInt64();
+        var root = Convert.FromBase64String(checkpoint.GetProperty("rootHash").GetString()!);
+        var entry = Assert.Single(export.GetProperty("entries").EnumerateArray());
+        var proof = entry.GetProperty("proof").EnumerateArray().Select(p => Convert.FromBase64String(p.GetString()!)).ToList();
+        Assert.True(MerkleProofVerifier.VerifyInclusion(Convert.FromHexString(entry.GetProperty("leafHash").GetString()!),
+            entry.GetProperty("sequence").GetInt64(), size, proof, root));
+        var exports = await _auditorHttp.GetFromJsonAsync<JsonElement[]>($"/api/v1/ledger/entries?action={LedgerActions.LedgerExported}");
+        Assert.Contains("rows=1", Assert.Single(exports!).GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_csv_export_quotes_fields_and_neutralises_formulas()
+    {
+        var sent = await _alice.SendMessageAsync(_conversation.Id, "x");
+        await _alice.EditMessageAsync(sent.Id, "y", "=HYPERLINK(\"http://evil\"), really");
+        await _factory.Services.GetRequiredService<LedgerCheckpointService>().CheckpointAsync(force: true, CancellationToken.None);
+
+        var response = await _auditorHttp.GetAsync($"/api/v1/ledger/export?format=csv&action={LedgerActions.MessageEdited}");
+        var csv = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"'=HYPERLINK(\"\"http://evil\"\"), really\"", csv, StringComparison.Ordinal);
+        Assert.StartsWith("# checkpoint treeSize=", csv, StringComparison.Ordinal);
+    }
 }
