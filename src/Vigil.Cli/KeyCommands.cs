@@ -5,6 +5,7 @@ using Vigil.Client;
 using Vigil.Server.Compliance;
 using Vigil.Server.Data;
 using Vigil.Server.Keys;
+using Vigil.Server.Ledger;
 
 namespace Vigil.Cli;
 
@@ -20,9 +21,13 @@ internal static class KeyCommands
             await using var target = await DataDirectoryTarget.OpenAsync(parse.GetValue(dataDir)!, ct).ConfigureAwait(false);
             await using var scope = target.Services.CreateAsyncScope();
             var keks = scope.ServiceProvider.GetRequiredService<IKeyEncryptionKeyProvider>();
+            var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
             var id = keks.Rotate();
-            var count = await scope.ServiceProvider.GetRequiredService<DataKeyStore>()
-                .RewrapAllAsync(scope.ServiceProvider.GetRequiredService<VigilDbContext>(), ct).ConfigureAwait(false);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var count = await scope.ServiceProvider.GetRequiredService<DataKeyStore>().RewrapAllAsync(db, ct).ConfigureAwait(false);
+            await scope.ServiceProvider.GetRequiredService<LedgerAppender>().AppendAsync(db,
+                [new LedgerEvent(null, LedgerActions.KeysRotated, $"kek/{id}", $"rewrapped={count}")], scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow(), ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
             console.MarkupLineInterpolated($"Key-encryption key [bold]{id}[/] is current; {count} data key(s) rewrapped.");
         }));
         return new Command("keys", "Encryption keys.") { rotate };

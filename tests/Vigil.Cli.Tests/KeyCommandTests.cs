@@ -24,6 +24,7 @@ public sealed class KeyCommandTests(LedgerDataFixture data) : IClassFixture<Ledg
         Assert.Contains("1 data key(s) rewrapped", output, StringComparison.Ordinal);
         Assert.NotEqual(before, await ScalarAsync("SELECT DISTINCT KeyEncryptionKeyId FROM DataKeys"));
         Assert.Equal(0, (await RunAsync("ledger", "verify", "--data-dir", _copy)).Code);
+        Assert.Equal("rewrapped=1", await ScalarAsync("SELECT Reason FROM LedgerEntries WHERE Action = 'key.rotated'"));
     }
 
     [Fact]

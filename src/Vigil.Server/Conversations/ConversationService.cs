@@ -109,7 +109,9 @@ public sealed partial class ConversationService(
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await keys.GetOrCreateAsync(db, conversation.Id, now, cancellationToken).ConfigureAwait(false);
-            if (await dataKeys.GetOrCreateAsync(db, DataKeyStore.SubjectOf(conversation), now, cancellationToken).ConfigureAwait(false) is null)
+            var subject = DataKeyStore.SubjectOf(conversation);
+            var (dataKey, keyCreated) = await dataKeys.GetOrCreateAsync(db, subject, now, cancellationToken).ConfigureAwait(false);
+            if (dataKey is null)
             {
                 throw new ProblemException(StatusCodes.Status410Gone, ProblemTypes.Conflict, "Subject erased",
                     "This patient's data was erased; a new conversation cannot be opened under the erased key.");
@@ -117,6 +119,7 @@ public sealed partial class ConversationService(
 
             await ledger.AppendAsync(db,
             [
+                .. keyCreated ? [new LedgerEvent(creatorId, LedgerActions.KeyCreated, $"subject/{subject:D}")] : Array.Empty<LedgerEvent>(),
                 new LedgerEvent(creatorId, LedgerActions.ConversationCreated, LedgerActions.ConversationTarget(conversation.Id), $"kind={kind}"),
                 .. conversation.Members.Select(m => MemberEvent(creatorId, LedgerActions.MemberAdded, conversation.Id, m.UserId, m.Role)),
             ], now, cancellationToken).ConfigureAwait(false);

@@ -22,13 +22,16 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks)
         return conversation.PatientId ?? conversation.Id;
     }
 
-    /// <summary>The subject's key; null when it was destroyed (erased). Creates it when missing.</summary>
-    public async Task<byte[]?> GetOrCreateAsync(VigilDbContext db, Guid subjectId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The subject's key (null when destroyed by erasure), creating it in the caller's transaction when missing;
+    /// <c>Created</c> tells the caller to record the creation in the ledger.
+    /// </summary>
+    public async Task<(byte[]? Key, bool Created)> GetOrCreateAsync(VigilDbContext db, Guid subjectId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (_keys.TryGetValue(subjectId, out var cached))
         {
-            return cached;
+            return (cached, false);
         }
 
         var stored = await db.DataKeys.AsNoTracking().SingleOrDefaultAsync(k => k.SubjectId == subjectId, cancellationToken).ConfigureAwait(false);
@@ -36,12 +39,12 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks)
         {
             if (stored.WrappedKey is null)
             {
-                return null;
+                return (null, false);
             }
 
             var key = ContentCipher.Unwrap(keks.Get(stored.KeyEncryptionKeyId), subjectId, stored.WrappedKey);
             _keys[subjectId] = key;
-            return key;
+            return (key, false);
         }
 
         var (kekId, kek) = keks.Current();
@@ -53,7 +56,7 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks)
             KeyEncryptionKeyId = kekId,
             CreatedAt = now,
         }], cancellationToken).ConfigureAwait(false);
-        return fresh;
+        return (fresh, true);
     }
 
     /// <summary>Read-only lookup (verification, reads): null when destroyed or never made.</summary>

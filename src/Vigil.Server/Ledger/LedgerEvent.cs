@@ -26,6 +26,8 @@ public static class LedgerActions
     public const string SignatureApplied = "signature.applied";
     public const string PatientDataRead = "patient.read";
     public const string LedgerExported = "ledger.exported";
+    public const string KeyCreated = "key.created";
+    public const string KeysRotated = "key.rotated";
     public const string SignatureFailed = "signature.failed";
     public const string LegalHoldPlaced = "legal-hold.placed";
     public const string LegalHoldLifted = "legal-hold.lifted";

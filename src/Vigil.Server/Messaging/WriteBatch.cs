@@ -39,8 +39,17 @@ internal sealed class WriteBatch(
         keys.GetOrCreateAsync(db, conversationId, Now, cancellationToken);
 
     /// <summary>The key that encrypts the conversation's content; null once erased (nothing more may be written).</summary>
-    public Task<byte[]?> DataKeyAsync(Conversation conversation, CancellationToken cancellationToken) =>
-        dataKeys.GetOrCreateAsync(db, DataKeyStore.SubjectOf(conversation), Now, cancellationToken);
+    public async Task<byte[]?> DataKeyAsync(Conversation conversation, CancellationToken cancellationToken)
+    {
+        var subject = DataKeyStore.SubjectOf(conversation);
+        var (key, created) = await dataKeys.GetOrCreateAsync(db, subject, Now, cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            LedgerEvents.Add(new LedgerEvent(null, LedgerActions.KeyCreated, $"subject/{subject:D}"));
+        }
+
+        return key;
+    }
 
     /// <summary>Messages to insert directly (not tracked) before the tracked changes are saved.</summary>
     public List<Message> NewMessages { get; } = [];
