@@ -17,7 +17,11 @@ public sealed class Attachment
 
     public long Size { get; set; }
 
+    /// <summary>SHA-256 of the plaintext, as the API reports it.</summary>
     public required string Sha256 { get; set; }
+
+    /// <summary>SHA-256 of the encrypted file, which is also its name under <c>attachments/</c>.</summary>
+    public required string Blob { get; set; }
 
     public DateTimeOffset UploadedAt { get; set; }
 }

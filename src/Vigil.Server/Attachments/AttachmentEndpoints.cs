@@ -5,6 +5,7 @@ using Vigil.Contracts;
 using Vigil.Server.Conversations;
 using Vigil.Server.Data;
 using Vigil.Server.Identity;
+using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
 using Vigil.Server.Problems;
@@ -36,10 +37,11 @@ internal static class AttachmentEndpoints
         IIdGenerator ids,
         TimeProvider time,
         IOptions<AttachmentOptions> options,
+        DataKeyStore dataKeys,
         CancellationToken cancellationToken)
     {
         var userId = context.User.UserId();
-        await access.RequireWriterAsync(conversationId, userId, cancellationToken).ConfigureAwait(false);
+        var (conversation, _) = await access.RequireWriterAsync(conversationId, userId, cancellationToken).ConfigureAwait(false);
         if (file is null)
         {
             throw ProblemException.Validation("Send the file as multipart/form-data in a field named 'file'.");
@@ -75,17 +77,21 @@ internal static class AttachmentEndpoints
         }
 
         stream.Position = 0;
-        var saved = await store.SaveAsync(stream, limit, cancellationToken).ConfigureAwait(false)
+        var key = await dataKeys.GetAsync(db, DataKeyStore.SubjectOf(conversation), cancellationToken).ConfigureAwait(false)
+            ?? throw new ProblemException(StatusCodes.Status410Gone, ProblemTypes.Conflict, "Content erased", "This conversation's content was erased.");
+        var id = ids.NewId();
+        var saved = await store.SaveAsync(key, id, stream, limit, cancellationToken).ConfigureAwait(false)
             ?? throw new ProblemException(413, ProblemTypes.BodyTooLarge, "File too large", $"The limit is {limit} bytes.");
         var attachment = new Attachment
         {
-            Id = ids.NewId(),
+            Id = id,
             ConversationId = conversationId,
             UploaderId = userId,
             FileName = fileName,
             ContentType = contentType,
             Size = saved.Size,
             Sha256 = saved.Sha256,
+            Blob = saved.Blob,
             UploadedAt = time.GetUtcNow(),
         };
         db.Attachments.Add(attachment);
@@ -93,9 +99,9 @@ internal static class AttachmentEndpoints
         return TypedResults.Created($"/api/v1/attachments/{attachment.Id}", attachment.ToDto());
     }
 
-    private static async Task<FileStreamHttpResult> Download(
+    private static async Task<PushStreamHttpResult> Download(
         Guid id, HttpContext context, VigilDbContext db, ConversationAccess access, AttachmentStore store, LedgerRecorder ledger,
-        CancellationToken cancellationToken)
+        DataKeyStore dataKeys, CancellationToken cancellationToken)
     {
         var attachment = await db.Attachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The attachment");
@@ -110,7 +116,11 @@ internal static class AttachmentEndpoints
             throw ProblemException.NotFound("The attachment");
         }
 
+        var key = await dataKeys.GetAsync(db, DataKeyStore.SubjectOf(conversation), cancellationToken).ConfigureAwait(false)
+            ?? throw new ProblemException(StatusCodes.Status410Gone, ProblemTypes.Conflict, "Content erased", "This attachment's content was erased.");
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(store.OpenRead(attachment.Sha256), attachment.ContentType, attachment.FileName);
+        return TypedResults.Stream(
+            output => store.CopyPlaintextAsync(key, attachment.Id, attachment.Blob, output, context.RequestAborted),
+            attachment.ContentType, attachment.FileName);
     }
 }

@@ -4,52 +4,46 @@ using Vigil.Server.Hosting;
 namespace Vigil.Server.Attachments;
 
 /// <summary>
-/// Content-addressed file storage under the data folder: a file is kept once however often it is shared, and its
-/// name is its SHA-256, which also proves on read that it was not altered.
+/// Encrypted, content-addressed file storage under the data folder: each file is encrypted with its conversation's
+/// data key (so erasure reaches it) and stored under the SHA-256 of its ciphertext, which also proves on read that
+/// the stored bytes were not altered. The plaintext hash is kept in the database for the API.
 /// </summary>
 public sealed class AttachmentStore(DataDirectory data)
 {
     private string Root => data.Combine("attachments");
 
-    /// <summary>Copies the stream to storage; returns the hex SHA-256 and size. Over <paramref name="maxBytes"/> nothing is kept.</summary>
-    public async Task<(string Sha256, long Size)?> SaveAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Encrypts and stores the stream; returns the plaintext SHA-256 and size and the blob's name, or null past <paramref name="maxBytes"/>.</summary>
+    public async Task<(string Sha256, long Size, string Blob)?> SaveAsync(
+        byte[] key, Guid attachmentId, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         var staging = Path.Combine(Root, "staging");
         Directory.CreateDirectory(staging);
         var temp = Path.Combine(staging, Guid.NewGuid().ToString("N"));
         try
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long size = 0;
+            (byte[] Sha256, long Length)? plain;
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
             {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                plain = await AttachmentCipher.EncryptAsync(key, attachmentId, content, file, maxBytes, cancellationToken).ConfigureAwait(false);
+                if (plain is null)
                 {
-                    size += read;
-                    if (size > maxBytes)
-                    {
-                        return null;
-                    }
-
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    return null;
                 }
 
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }
 
-            var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-            var target = PathOf(sha);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            if (!File.Exists(target))
+            string blob;
+            await using (var written = File.OpenRead(temp))
             {
-                File.Move(temp, target);
+                blob = Convert.ToHexStringLower(await SHA256.HashDataAsync(written, cancellationToken).ConfigureAwait(false));
             }
 
-            return (sha, size);
+            var target = PathOf(blob);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(temp, target, overwrite: true);
+            return (Convert.ToHexStringLower(plain.Value.Sha256), plain.Value.Length, blob);
         }
         finally
         {
@@ -60,8 +54,12 @@ public sealed class AttachmentStore(DataDirectory data)
         }
     }
 
-    public Stream OpenRead(string sha256) =>
-        new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+    /// <summary>Decrypts the stored blob into <paramref name="output"/>; throws <see cref="CryptographicException"/> if it was altered.</summary>
+    public async Task CopyPlaintextAsync(byte[] key, Guid attachmentId, string blob, Stream output, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(PathOf(blob), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        await AttachmentCipher.DecryptAsync(key, attachmentId, file, output, cancellationToken).ConfigureAwait(false);
+    }
 
-    private string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256);
+    private string PathOf(string blob) => Path.Combine(Root, blob[..2], blob);
 }

@@ -31,7 +31,7 @@ public sealed class AttachmentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_shared_file_is_stored_by_hash_and_downloaded_by_members()
+    public async Task A_shared_file_is_stored_encrypted_and_downloaded_by_members()
     {
         var uploaded = await _alice.UploadAttachmentAsync(_conversation.Id, new MemoryStream(Png), "scan.png", "image/png");
         var sent = await _alice.SendMessageAsync(_conversation.Id, "Rash photo, day 3", attachmentIds: [uploaded.Id]);
@@ -41,9 +41,46 @@ public sealed class AttachmentTests : IAsyncLifetime
 
         Assert.Equal(Png, downloaded);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Png)), uploaded.Sha256);
-        Assert.True(File.Exists(Path.Combine(_factory.DataDirectory, "attachments", uploaded.Sha256[..2], uploaded.Sha256)));
+        var stored = Assert.Single(Directory.GetFiles(Path.Combine(_factory.DataDirectory, "attachments"), "*", SearchOption.AllDirectories));
+        var blob = await File.ReadAllBytesAsync(stored);
+        Assert.Equal(-1, blob.AsSpan().IndexOf(Png.AsSpan(0, 12)));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(blob)), Path.GetFileName(stored));
         Assert.Equal(uploaded.Id, Assert.Single(sent.Attachments).Id);
         Assert.Equal(uploaded.Id, Assert.Single(listed.Attachments).Id);
+    }
+
+    [Fact]
+    public async Task A_large_file_round_trips_through_the_chunked_cipher()
+    {
+        await using var factory = new VigilServerFactory();
+        var (alice, _) = await factory.UserAsync("alice");
+        var (bob, bobUser) = await factory.UserAsync("bob");
+        var direct = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+        var text = new byte[(3 * 64 * 1024) + 123];
+        new Random(42).NextBytes(text);
+        for (var i = 0; i < text.Length; i++)
+        {
+            text[i] = (byte)('a' + (text[i] % 26));
+        }
+
+        var uploaded = await alice.UploadAttachmentAsync(direct.Id, new MemoryStream(text), "log.txt", "text/plain");
+        await alice.SendMessageAsync(direct.Id, "log", attachmentIds: [uploaded.Id]);
+
+        Assert.Equal(text, await bob.DownloadAttachmentAsync(uploaded.Id));
+        Assert.Equal(text.Length, uploaded.Size);
+    }
+
+    [Fact]
+    public async Task A_tampered_file_is_not_served()
+    {
+        var uploaded = await _alice.UploadAttachmentAsync(_conversation.Id, new MemoryStream(Png), "scan.png", "image/png");
+        await _alice.SendMessageAsync(_conversation.Id, "scan", attachmentIds: [uploaded.Id]);
+        var stored = Assert.Single(Directory.GetFiles(Path.Combine(_factory.DataDirectory, "attachments"), "*", SearchOption.AllDirectories));
+        var bytes = await File.ReadAllBytesAsync(stored);
+        bytes[^20] ^= 0x01;
+        await File.WriteAllBytesAsync(stored, bytes);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => _bob.DownloadAttachmentAsync(uploaded.Id));
     }
 
     [Fact]
