@@ -134,14 +134,20 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
-        RefreshTokenRequest request, SessionService sessions, CancellationToken cancellationToken)
+        RefreshTokenRequest request, SessionService sessions, LedgerRecorder ledger, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.RefreshToken) || request.RefreshToken.Length > 200)
         {
             return InvalidCredentials();
         }
 
-        var (tokens, failure) = await sessions.RefreshAsync(request.RefreshToken, cancellationToken).ConfigureAwait(false);
+        var (tokens, failure, userId) = await sessions.RefreshAsync(request.RefreshToken, cancellationToken).ConfigureAwait(false);
+        if (userId is { } id)
+        {
+            await ledger.RecordAsync(cancellationToken, new LedgerEvent(id, tokens is null ? LedgerActions.RefreshRefused : LedgerActions.TokenRefreshed,
+                LedgerActions.UserTarget(id), tokens is null ? failure.ToString().ToLowerInvariant() : null)).ConfigureAwait(false);
+        }
+
         return tokens is not null
             ? TypedResults.Ok(tokens)
             : TypedResults.Problem($"The refresh token cannot be used ({failure.ToString().ToLowerInvariant()}); sign in again.",

@@ -65,7 +65,7 @@ public sealed partial class SessionService(
     }
 
     /// <summary>Swaps a refresh token for a new token pair; the old pair stops working at once.</summary>
-    public async Task<(TokenResponse? Tokens, SessionFailure Failure)> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    public async Task<(TokenResponse? Tokens, SessionFailure Failure, Guid? UserId)> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
@@ -74,13 +74,13 @@ public sealed partial class SessionService(
         var session = await db.Sessions.SingleOrDefaultAsync(s => s.RefreshTokenHash == hash, cancellationToken).ConfigureAwait(false);
         if (session is null)
         {
-            return (null, SessionFailure.Unknown);
+            return (null, SessionFailure.Unknown, null);
         }
 
         var failure = await CheckAsync(db, session, LastActivity(session), now, cancellationToken).ConfigureAwait(false);
         if (failure != SessionFailure.None)
         {
-            return (null, failure);
+            return (null, failure, session.UserId);
         }
 
         Forget(session.AccessTokenHash);
@@ -91,7 +91,7 @@ public sealed partial class SessionService(
         session.AccessExpiresAt = now + Options.AccessTokenLifetime;
         session.LastActivityAt = now;
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return (new TokenResponse(access, refresh, (int)Options.AccessTokenLifetime.TotalSeconds), SessionFailure.None);
+        return (new TokenResponse(access, refresh, (int)Options.AccessTokenLifetime.TotalSeconds), SessionFailure.None, session.UserId);
     }
 
     public async Task<(AuthenticatedSession? Session, SessionFailure Failure)> AuthenticateAsync(

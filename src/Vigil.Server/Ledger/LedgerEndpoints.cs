@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
 using Vigil.Server.Data;
+using Vigil.Server.Identity;
+using Vigil.Server.Keys;
 using Vigil.Server.Problems;
 
 namespace Vigil.Server.Ledger;
@@ -36,8 +38,13 @@ internal static class LedgerEndpoints
 
     private static async Task<Ok<List<LedgerEntryResponse>>> Entries(
         VigilDbContext db, Guid? actor, string? action, string? target, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit,
-        CancellationToken cancellationToken)
+        bool? values, HttpContext context, DataKeyStore dataKeys, CancellationToken cancellationToken)
     {
+        if (values == true && !context.User.IsComplianceReader())
+        {
+            throw ProblemException.Forbidden("Previous and new values of records are shown to compliance officers only.");
+        }
+
         var size = limit ?? 100;
         if (size is < 1 or > 1000)
         {
@@ -46,7 +53,10 @@ internal static class LedgerEndpoints
 
         var query = Filter(db.LedgerEntries.AsNoTracking(), actor, action, target, from, to).Where(e => e.Sequence > (after ?? -1));
         var rows = await query.OrderBy(e => e.Sequence).Take(size).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(rows.Select(LedgerEntryResponse.Of).ToList());
+        var responses = rows.Select(LedgerEntryResponse.Of).ToList();
+        return TypedResults.Ok(values == true
+            ? await LedgerValues.AttachAsync(db, dataKeys, responses, cancellationToken).ConfigureAwait(false)
+            : responses);
     }
 
     /// <summary>The audit-trail filters, shared by the query and the export.</summary>
@@ -116,7 +126,8 @@ internal static class LedgerEndpoints
     internal sealed record CheckpointResponse(long TreeSize, string RootHash, DateTimeOffset IssuedAt, string Signature, string PublicKeyPem);
 
     internal sealed record LedgerEntryResponse(
-        long Sequence, DateTimeOffset RecordedAt, Guid? ActorId, string Action, string Target, string? Reason, string? Commitment, string LeafHash)
+        long Sequence, DateTimeOffset RecordedAt, Guid? ActorId, string Action, string Target, string? Reason, string? Commitment, string LeafHash,
+        string? PreviousValue = null, string? NewValue = null)
     {
         public static LedgerEntryResponse Of(LedgerEntry e) =>
             new(e.Sequence, e.RecordedAt, e.ActorId, e.Action, e.Target, e.Reason, e.Commitment, e.LeafHash);

@@ -19,6 +19,9 @@ public static class LedgerActions
     public const string SignIn = "auth.signin";
     public const string SignInFailed = "auth.signin.failed";
     public const string SignOut = "auth.signout";
+    public const string TokenRefreshed = "auth.refresh";
+    public const string RefreshRefused = "auth.refresh.refused";
+    public const string ConfigurationApplied = "config.applied";
     public const string SignOutEverywhere = "auth.signout.everywhere";
     public const string TotpEnabled = "auth.totp.enabled";
     public const string TotpDisabled = "auth.totp.disabled";

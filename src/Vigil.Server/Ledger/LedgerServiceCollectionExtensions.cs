@@ -22,6 +22,7 @@ public static class LedgerServiceCollectionExtensions
         services.AddSingleton<LedgerSigningKey>();
         services.AddSingleton<LedgerCheckpointService>();
         services.AddHostedService(provider => provider.GetRequiredService<LedgerCheckpointService>());
+        services.AddHostedService<ConfigurationAudit>();
         services.AddAuthorizationBuilder().AddPolicy(LedgerEndpoints.AuditorPolicy,
             policy => policy.RequireRole(VigilRoles.ComplianceOfficer, VigilRoles.Administrator));
         return services;

@@ -179,4 +179,35 @@ public sealed class LedgerApiTests : IAsyncLifetime
         Assert.Contains("\"'=HYPERLINK(\"\"http://evil\"\"), really\"", csv, StringComparison.Ordinal);
         Assert.StartsWith("# checkpoint treeSize=", csv, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Compliance_officers_see_previous_and_new_values_beside_each_change()
+    {
+        var sent = await _alice.SendMessageAsync(_conversation.Id, "Dose: 10 mg");
+        await _alice.EditMessageAsync(sent.Id, "Dose: 5 mg", "Corrected");
+
+        var rows = (await _auditorHttp.GetFromJsonAsync<JsonElement[]>($"/api/v1/ledger/entries?target=message/{sent.Id}&values=true"))!;
+
+        Assert.Equal("Dose: 10 mg", rows[0].GetProperty("newValue").GetString());
+        Assert.Equal("Dose: 10 mg", rows[1].GetProperty("previousValue").GetString());
+        Assert.Equal("Dose: 5 mg", rows[1].GetProperty("newValue").GetString());
+        var (admin, _) = await _factory.AdminAsync();
+        var adminHttp = await _factory.RawClientAsync(admin);
+        Assert.Equal(HttpStatusCode.Forbidden, (await adminHttp.GetAsync($"/api/v1/ledger/entries?values=true")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_effective_configuration_and_token_refreshes_are_recorded()
+    {
+        var http = _factory.CreateClient();
+        var tokens = await (await http.PostAsJsonAsync("/api/v1/auth/token", new TokenRequest("alice", VigilServerFactory.UserPassword)))
+            .Content.ReadFromJsonAsync<TokenResponse>();
+        await http.PostAsJsonAsync("/api/v1/auth/refresh", new RefreshTokenRequest(tokens!.RefreshToken));
+
+        var config = Assert.Single((await _auditorHttp.GetFromJsonAsync<JsonElement[]>($"/api/v1/ledger/entries?action={LedgerActions.ConfigurationApplied}"))!);
+        var refreshes = (await _auditorHttp.GetFromJsonAsync<JsonElement[]>($"/api/v1/ledger/entries?action={LedgerActions.TokenRefreshed}"))!;
+
+        Assert.Contains("\"MaxBodyLength\":16000", config.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Single(refreshes);
+    }
 }
