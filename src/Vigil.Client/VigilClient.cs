@@ -167,6 +167,11 @@ public sealed class VigilClient : IDisposable
         SendAsync<SignatureDto>(HttpMethod.Post, $"api/v1/messages/{messageId}/signatures",
             new SignMessageRequest(meaning, password, totpCode, version), authenticate: true, cancellationToken);
 
+    public Task<SignatureDto> SignAttachmentAsync(
+        Guid attachmentId, string meaning, string password, string? totpCode = null, CancellationToken cancellationToken = default) =>
+        SendAsync<SignatureDto>(HttpMethod.Post, $"api/v1/attachments/{attachmentId}/signatures",
+            new SignMessageRequest(meaning, password, totpCode), authenticate: true, cancellationToken);
+
     public Task<IReadOnlyList<SignatureDto>> GetSignaturesAsync(Guid messageId, CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<SignatureDto>>(HttpMethod.Get, $"api/v1/messages/{messageId}/signatures", null, authenticate: true, cancellationToken);
 

@@ -69,9 +69,10 @@ public static class SignatureMeanings
 /// </summary>
 public sealed record SignMessageRequest(string Meaning, string Password, string? TotpCode = null, int? Version = null);
 
+/// <summary>A signature of a message version (<paramref name="MessageId"/>) or of an attachment (<paramref name="AttachmentId"/>).</summary>
 public sealed record SignatureDto(
     Guid Id,
-    Guid MessageId,
+    Guid? MessageId,
     int Version,
     Guid SignerId,
     string SignerName,
@@ -79,4 +80,5 @@ public sealed record SignatureDto(
     DateTimeOffset SignedAt,
     string ContentCommitment,
     bool AppliesToCurrentVersion,
-    string Manifestation);
+    string Manifestation,
+    Guid? AttachmentId = null);

@@ -39,7 +39,7 @@ public sealed class KeyCommandTests(LedgerDataFixture data) : IClassFixture<Ledg
         Assert.True(code == 0, error);
         Assert.Contains("1 data key(s)", output, StringComparison.Ordinal);
         Assert.True(verifyCode == 0, verifyError);
-        Assert.Contains("5 erased", verifyOutput, StringComparison.Ordinal);
+        Assert.Contains("6 erased", verifyOutput, StringComparison.Ordinal);
         Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM LedgerEntries WHERE Action = 'gdpr.erased'"));
     }
 

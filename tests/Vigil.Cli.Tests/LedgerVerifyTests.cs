@@ -25,6 +25,9 @@ public sealed class LedgerDataFixture : IAsyncLifetime
         var wrong = await bob.SendMessageAsync(conversation.Id, "Wrong chat, sorry");
         await bob.DeleteMessageAsync(wrong.Id, "Posted in the wrong conversation");
         await alice.SendMessageAsync(conversation.Id, "Last one");
+        var report = await alice.UploadAttachmentAsync(conversation.Id, new MemoryStream("Deviation report DR-7: none"u8.ToArray()), "dr7.txt", "text/plain");
+        await alice.SendMessageAsync(conversation.Id, "Report attached", attachmentIds: [report.Id]);
+        await bob.SignAttachmentAsync(report.Id, SignatureMeanings.Reviewed, VigilServerFactory.UserPassword);
         await factory.Services.GetRequiredService<LedgerCheckpointService>().CheckpointAsync(force: true, CancellationToken.None);
 
         await using (var connection = new SqliteConnection($"Data Source={Path.Combine(factory.DataDirectory, "vigil.db")}"))
@@ -164,7 +167,11 @@ public sealed class LedgerVerifyTests(LedgerDataFixture data) : IClassFixture<Le
 
     [Fact]
     public async Task A_signature_moved_to_another_version_is_detected() =>
-        await AssertDetectedAsync("UPDATE Signatures SET Version = 1;", "no longer has the content that was signed");
+        await AssertDetectedAsync("UPDATE Signatures SET Version = 1 WHERE MessageId IS NOT NULL;", "no longer has the content that was signed");
+
+    [Fact]
+    public async Task A_renamed_signed_attachment_is_detected() =>
+        await AssertDetectedAsync("UPDATE Attachments SET FileName = 'other.txt';", "signed attachment");
 
     [Fact]
     public async Task A_removed_signature_is_detected() =>

@@ -139,7 +139,9 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
             signature.Property(s => s.SignerName).HasMaxLength(200);
             signature.Property(s => s.Meaning).HasMaxLength(32);
             signature.Property(s => s.ContentCommitment).HasMaxLength(64);
+            signature.HasIndex(s => s.AttachmentId);
             signature.HasOne<Message>().WithMany().HasForeignKey(s => s.MessageId);
+            signature.HasOne<Attachment>().WithMany().HasForeignKey(s => s.AttachmentId);
         });
 
         builder.Entity<Attachment>(attachment =>

@@ -249,23 +249,49 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
         var keys = await db.CommitmentKeys.AsNoTracking().ToDictionaryAsync(k => k.SubjectId, k => k.Key, cancellationToken).ConfigureAwait(false);
         var conversationOf = await db.Messages.AsNoTracking().Where(m => db.Signatures.Any(s => s.MessageId == m.Id))
             .ToDictionaryAsync(m => m.Id, m => m.ConversationId, cancellationToken).ConfigureAwait(false);
+        var attachments = await db.Attachments.AsNoTracking().Where(a => db.Signatures.Any(s => s.AttachmentId == a.Id))
+            .ToDictionaryAsync(a => a.Id, cancellationToken).ConfigureAwait(false);
         var matched = 0;
         foreach (var signature in await db.Signatures.AsNoTracking().OrderBy(s => s.SignedAt).ToListAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!conversationOf.TryGetValue(signature.MessageId, out var conversationId) || !keys.TryGetValue(conversationId, out var key))
+            Guid conversationId;
+            string? content;
+            if (signature.MessageId is { } messageId)
+            {
+                if (!conversationOf.TryGetValue(messageId, out conversationId))
+                {
+                    return $"signature {signature.Id}: the signed message {messageId} is missing";
+                }
+
+                content = versionCommitments.GetValueOrDefault((messageId, signature.Version));
+            }
+            else if (signature.AttachmentId is { } attachmentId && attachments.TryGetValue(attachmentId, out var attachment))
+            {
+                conversationId = attachment.ConversationId;
+                content = keys.TryGetValue(conversationId, out var attachmentKey)
+                    ? MessageCommitments.Attachment(attachmentKey, attachment.Id, attachment.Sha256, attachment.Size, attachment.FileName)
+                    : null;
+            }
+            else
+            {
+                return $"signature {signature.Id}: the signed record is missing";
+            }
+
+            if (!keys.TryGetValue(conversationId, out var key))
             {
                 // Erased content: its commitment key is gone, so the signature can no longer be recomputed.
                 continue;
             }
 
-            if (!versionCommitments.TryGetValue((signature.MessageId, signature.Version), out var content)
-                || !string.Equals(content, signature.ContentCommitment, StringComparison.Ordinal))
+            if (content is null || !string.Equals(content, signature.ContentCommitment, StringComparison.Ordinal))
             {
-                return $"signature {signature.Id}: the signed version {signature.Version} of message {signature.MessageId} no longer has the content that was signed";
+                return signature.MessageId is not null
+                    ? $"signature {signature.Id}: the signed version {signature.Version} of message {signature.MessageId} no longer has the content that was signed"
+                    : $"signature {signature.Id}: the signed attachment {signature.AttachmentId} no longer has the content that was signed";
             }
 
-            var expected = ContentCommitment.Of(key, "signature/v1", signature.Id.ToString("D"), signature.SignerId.ToString("D"), signature.SignerName,
-                signature.Meaning, signature.SignedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), signature.ContentCommitment);
+            var expected = MessageCommitments.Signature(key, signature.Id, signature.SignerId, signature.SignerName, signature.Meaning,
+                signature.SignedAt, signature.ContentCommitment);
             if (!entries.ContainsKey(expected))
             {
                 return $"signature {signature.Id}: it does not match its ledger entry (signer, printed name, meaning or time altered)";

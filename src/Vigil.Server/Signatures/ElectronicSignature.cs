@@ -9,7 +9,11 @@ public sealed class ElectronicSignature
 {
     public Guid Id { get; set; }
 
-    public Guid MessageId { get; set; }
+    /// <summary>The signed message, or null when an attachment was signed.</summary>
+    public Guid? MessageId { get; set; }
+
+    /// <summary>The signed attachment, or null when a message was signed.</summary>
+    public Guid? AttachmentId { get; set; }
 
     public int Version { get; set; }
 

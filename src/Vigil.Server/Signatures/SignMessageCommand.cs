@@ -1,7 +1,5 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
-using Vigil.Ledger;
 using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
@@ -46,8 +44,35 @@ internal sealed class SignMessageCommand(Guid messageId, Guid signerId, string s
         };
         batch.Db.Signatures.Add(signature);
         batch.LedgerEvents.Add(new LedgerEvent(signerId, LedgerActions.SignatureApplied, LedgerActions.MessageTarget(message.Id, message.Version),
-            meaning, ContentCommitment.Of(key, "signature/v1", signature.Id.ToString("D"), signerId.ToString("D"), signerName, meaning,
-                batch.Now.UtcTicks.ToString(CultureInfo.InvariantCulture), content)));
+            meaning, MessageCommitments.Signature(key, signature.Id, signerId, signerName, meaning, batch.Now, content)));
         return signature.ToDto(message.Version);
+    }
+}
+
+/// <summary>Signs an attachment (its plaintext hash, size and name) through the single writer, with its ledger entry.</summary>
+internal sealed class SignAttachmentCommand(Guid attachmentId, Guid signerId, string signerName, string meaning) : WriteCommand<SignatureDto>
+{
+    protected override async Task<SignatureDto> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        var attachment = await batch.Db.Attachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId, cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemException.NotFound("The attachment");
+        await RequireMemberAsync(batch, attachment.ConversationId, signerId, cancellationToken).ConfigureAwait(false);
+        var key = await batch.CommitmentKeyAsync(attachment.ConversationId, cancellationToken).ConfigureAwait(false);
+        var content = MessageCommitments.Attachment(key, attachment.Id, attachment.Sha256, attachment.Size, attachment.FileName);
+        var signature = new ElectronicSignature
+        {
+            Id = batch.Ids.NewId(),
+            AttachmentId = attachment.Id,
+            Version = 1,
+            SignerId = signerId,
+            SignerName = signerName,
+            Meaning = meaning,
+            SignedAt = batch.Now,
+            ContentCommitment = content,
+        };
+        batch.Db.Signatures.Add(signature);
+        batch.LedgerEvents.Add(new LedgerEvent(signerId, LedgerActions.SignatureApplied, $"attachment/{attachment.Id:D}",
+            meaning, MessageCommitments.Signature(key, signature.Id, signerId, signerName, meaning, batch.Now, content)));
+        return signature.ToDto(1);
     }
 }

@@ -8,5 +8,6 @@ internal static class SignatureMapper
     public static SignatureDto ToDto(this ElectronicSignature signature, int currentVersion) =>
         new(signature.Id, signature.MessageId, signature.Version, signature.SignerId, signature.SignerName, signature.Meaning,
             signature.SignedAt, signature.ContentCommitment, AppliesToCurrentVersion: signature.Version == currentVersion,
-            Manifestation: $"Signed by {signature.SignerName} on {signature.SignedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC — meaning: {signature.Meaning} (version {signature.Version})");
+            Manifestation: $"Signed by {signature.SignerName} on {signature.SignedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC — meaning: {signature.Meaning} (version {signature.Version})",
+            AttachmentId: signature.AttachmentId);
 }

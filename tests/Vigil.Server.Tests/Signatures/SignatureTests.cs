@@ -117,4 +117,18 @@ public sealed class SignatureTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
+
+    [Fact]
+    public async Task An_attachment_can_be_signed_by_a_member()
+    {
+        var uploaded = await _alice.UploadAttachmentAsync(_conversation.Id, new MemoryStream("Batch 42 release certificate"u8.ToArray()), "cert.txt", "text/plain");
+        await _alice.SendMessageAsync(_conversation.Id, "Certificate", attachmentIds: [uploaded.Id]);
+
+        var signature = await _alice.SignAttachmentAsync(uploaded.Id, SignatureMeanings.Approved, VigilServerFactory.UserPassword);
+        var listed = await _aliceHttp.GetFromJsonAsync<List<SignatureDto>>($"/api/v1/attachments/{uploaded.Id}/signatures");
+
+        Assert.Equal(uploaded.Id, signature.AttachmentId);
+        Assert.Null(signature.MessageId);
+        Assert.Equal(signature.Id, Assert.Single(listed!).Id);
+    }
 }

@@ -609,6 +609,9 @@ namespace Vigil.Server.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AttachmentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ContentCommitment")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -619,7 +622,7 @@ namespace Vigil.Server.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("MessageId")
+                    b.Property<Guid?>("MessageId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("SignedAt")
@@ -637,6 +640,8 @@ namespace Vigil.Server.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AttachmentId");
 
                     b.HasIndex("MessageId");
 
@@ -742,11 +747,13 @@ namespace Vigil.Server.Data.Migrations
 
             modelBuilder.Entity("Vigil.Server.Signatures.ElectronicSignature", b =>
                 {
+                    b.HasOne("Vigil.Server.Attachments.Attachment", null)
+                        .WithMany()
+                        .HasForeignKey("AttachmentId");
+
                     b.HasOne("Vigil.Server.Messaging.Message", null)
                         .WithMany()
-                        .HasForeignKey("MessageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .HasForeignKey("MessageId");
                 });
 
             modelBuilder.Entity("Vigil.Server.Conversations.Conversation", b =>
