@@ -20,6 +20,8 @@ public sealed record AttachmentDto(Guid Id, string FileName, string ContentType,
 /// A message as members see it. A deleted message keeps its place in the sequence as a tombstone:
 /// <see cref="Body"/> is null and <see cref="DeletedReason"/> says why. When the content was erased (its key
 /// destroyed under GDPR Art. 17), <see cref="Body"/> is null and <see cref="ContentErased"/> is true.
+/// <see cref="Signatures"/> carries the Part 11 signature manifestations where the record is read (pages and single
+/// reads; pushes leave it null).
 /// </summary>
 public sealed record MessageDto(
     Guid Id,
@@ -38,7 +40,8 @@ public sealed record MessageDto(
     string? DeletedReason,
     IReadOnlyList<Guid> Mentions,
     IReadOnlyList<AttachmentDto> Attachments,
-    bool ContentErased = false);
+    bool ContentErased = false,
+    IReadOnlyList<SignatureDto>? Signatures = null);
 
 /// <summary>One value a message has had. <see cref="Body"/> is null for readers who may not see deleted content.</summary>
 public sealed record MessageVersionDto(int Version, string? Body, Guid AuthorId, DateTimeOffset At, string? Reason);

@@ -8,6 +8,7 @@ using Vigil.Server.Identity;
 using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
+using Vigil.Server.Signatures;
 
 namespace Vigil.Server.Messaging;
 
@@ -61,7 +62,8 @@ public sealed class MessageQueries(
         await AuditPatientReadAsync(conversation, userId, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"messages after={after} before={before} count={page.Count}"), cancellationToken).ConfigureAwait(false);
         var key = await KeyOfAsync(conversation, cancellationToken).ConfigureAwait(false);
-        return [.. page.Select(m => m.ToDto(Decrypt(key, m.Id, m.Body)))];
+        var signatures = await SignaturesOfAsync([.. page.Select(m => m.Id)], cancellationToken).ConfigureAwait(false);
+        return [.. page.Select(m => m.ToDto(Decrypt(key, m.Id, m.Body)) with { Signatures = signatures[m.Id].Select(s => s.ToDto(m.Version)).ToList() })];
     }
 
     /// <summary>One message as a member sees it, decrypted.</summary>
@@ -73,7 +75,8 @@ public sealed class MessageQueries(
         var (conversation, _) = await access.RequireMemberAsync(message.ConversationId, user.UserId(), cancellationToken).ConfigureAwait(false);
         await AuditPatientReadAsync(conversation, user.UserId(), $"message {message.Id:D}", cancellationToken).ConfigureAwait(false);
         var key = await KeyOfAsync(conversation, cancellationToken).ConfigureAwait(false);
-        return message.ToDto(Decrypt(key, message.Id, message.Body));
+        var signatures = await SignaturesOfAsync([message.Id], cancellationToken).ConfigureAwait(false);
+        return message.ToDto(Decrypt(key, message.Id, message.Body)) with { Signatures = signatures[message.Id].Select(s => s.ToDto(message.Version)).ToList() };
     }
 
     /// <summary>
@@ -104,6 +107,10 @@ public sealed class MessageQueries(
         return new MessageHistoryDto(message.Id, message.ConversationId, versions, message.DeletedAt is not null,
             message.DeletedAt, message.DeletedBy, message.DeletedReason);
     }
+
+    private async Task<ILookup<Guid, ElectronicSignature>> SignaturesOfAsync(List<Guid> messageIds, CancellationToken cancellationToken) =>
+        (await db.Signatures.AsNoTracking().Where(s => s.MessageId != null && messageIds.Contains(s.MessageId.Value)).OrderBy(s => s.SignedAt)
+            .ToListAsync(cancellationToken).ConfigureAwait(false)).ToLookup(s => s.MessageId!.Value);
 
     private Task AuditPatientReadAsync(Conversation conversation, Guid userId, string what, CancellationToken cancellationToken) =>
         conversation.Kind == ConversationKinds.Patient

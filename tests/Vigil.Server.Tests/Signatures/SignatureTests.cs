@@ -49,6 +49,9 @@ public sealed class SignatureTests : IAsyncLifetime
         Assert.True(signature.AppliesToCurrentVersion);
         Assert.Equal(1, listed.Version);
         Assert.False(listed.AppliesToCurrentVersion);
+        var shownWithRecord = Assert.Single(Assert.Single(await _alice.GetMessagesAsync(_conversation.Id)).Signatures!);
+        Assert.Equal(signature.Id, shownWithRecord.Id);
+        Assert.False(shownWithRecord.AppliesToCurrentVersion);
     }
 
     [Fact]
