@@ -7,4 +7,5 @@ internal sealed record LoadOptions(
     int Rate,
     int InFlightPerClient,
     Uri? Server,
-    string? DataDirectory);
+    string? DataDirectory,
+    bool MessagePack = false);

@@ -28,7 +28,7 @@ internal sealed class LoadRun(LoadOptions options, IReadOnlyList<(VigilClient Cl
         var connected = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, users.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
-            var connection = users[i].Client.CreateChatConnection(new ChatConnectionOptions { Transports = HttpTransportType.WebSockets });
+            var connection = users[i].Client.CreateChatConnection(new ChatConnectionOptions { Transports = HttpTransportType.WebSockets, UseMessagePack = options.MessagePack });
             var me = users[i].User.Id;
             connection.MessageReceived += message => OnReceived(me, message);
             await connection.StartAsync(ct);

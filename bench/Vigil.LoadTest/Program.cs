@@ -14,8 +14,9 @@ var rates = new Option<int[]>("--rate")
     AllowMultipleArgumentsPerToken = true,
 };
 var inFlight = new Option<int>("--in-flight") { Description = "Closed loop: concurrent sends per client", DefaultValueFactory = _ => 1 };
+var messagePack = new Option<bool>("--messagepack") { Description = "Use the MessagePack hub protocol instead of JSON" };
 var server = new Option<string?>("--server") { Description = "Use a running server instead of starting one on a temporary data folder" };
-var root = new RootCommand("Vigil load test") { clients, duration, warmup, rates, inFlight, server };
+var root = new RootCommand("Vigil load test") { clients, duration, warmup, rates, inFlight, server, messagePack };
 root.SetAction(async (parse, ct) =>
 {
     var count = parse.GetValue(clients) / 2 * 2;
@@ -43,7 +44,7 @@ root.SetAction(async (parse, ct) =>
         {
             var cpuBefore = child?.CpuTime ?? TimeSpan.Zero;
             var options = new LoadOptions(count, TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)),
-                rate, parse.GetValue(inFlight), null, null);
+                rate, parse.GetValue(inFlight), null, null, parse.GetValue(messagePack));
             var started = DateTime.UtcNow;
             var result = await new LoadRun(options, users, conversations).RunAsync();
             var wall = DateTime.UtcNow - started;

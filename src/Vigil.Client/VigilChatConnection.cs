@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Vigil.Contracts;
 
 namespace Vigil.Client;
@@ -28,7 +29,13 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
     {
         _client = client;
         _options = options;
-        _hub = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder();
+        if (options.UseMessagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        _hub = builder
             .WithUrl(new Uri(client.BaseAddress, ChatHubContract.Path), http =>
             {
                 http.AccessTokenProvider = () => client.GetAccessTokenAsync();

@@ -13,7 +13,7 @@ public static class RealtimeServiceCollectionExtensions
         {
             options.AddFilter<SessionHubFilter>();
             options.MaximumReceiveMessageSize = 256 * 1024;
-        });
+        }).AddMessagePackProtocol();
         services.AddSingleton<SessionHubFilter>();
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<ChatFanout>();

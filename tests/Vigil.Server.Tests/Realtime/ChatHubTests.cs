@@ -53,6 +53,28 @@ public sealed class ChatHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_messagepack_protocol_carries_the_same_messages()
+    {
+        var options = _factory.ChatOptions();
+        options.UseMessagePack = true;
+        await using var aliceChat = _alice.CreateChatConnection(options);
+        var bobOptions = _factory.ChatOptions();
+        bobOptions.UseMessagePack = true;
+        await using var bobChat = _bob.CreateChatConnection(bobOptions);
+        var inbox = new EventRecorder<MessageDto>();
+        bobChat.MessageReceived += inbox.Record;
+        await aliceChat.StartAsync();
+        await bobChat.StartAsync();
+
+        var sent = await aliceChat.SendMessageAsync(_conversation.Id, "Binary frames, same record \U0001F48A");
+
+        var received = (await inbox.WaitUntilAsync(m => m.Count == 1))[0];
+        Assert.Equal(sent.Id, received.Id);
+        Assert.Equal("Binary frames, same record \U0001F48A", received.Body);
+        Assert.Equal(sent.SentAt, received.SentAt);
+    }
+
+    [Fact]
     public async Task Edits_deletes_typing_and_read_receipts_are_pushed()
     {
         await using var bobChat = _bob.CreateChatConnection(_factory.ChatOptions());
