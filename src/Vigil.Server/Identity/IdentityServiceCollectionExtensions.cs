@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Vigil.Contracts;
 using Vigil.Server.Data;
 using Vigil.Server.Hosting;
+using Vigil.Server.Keys;
 
 namespace Vigil.Server.Identity;
 
@@ -19,9 +20,12 @@ public static class IdentityServiceCollectionExtensions
     {
         services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddDataProtection().SetApplicationName("Vigil");
-        services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((options, data, loggers) =>
-            options.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(data.Combine("keys", "data-protection")), loggers));
+        services.AddVigilKeys();
+        services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory, IKeyEncryptionKeyProvider>((options, data, loggers, keks) =>
+        {
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.Combine("keys", "data-protection")), loggers);
+            options.XmlEncryptor = new KekXmlEncryptor(keks);
+        });
 
         services.AddIdentityCore<VigilUser>()
             .AddRoles<VigilRole>()
