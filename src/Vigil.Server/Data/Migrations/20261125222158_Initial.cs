@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Vigil.Server.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class Foundation : Migration
+    public partial class Initial : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -33,6 +33,7 @@ namespace Vigil.Server.Data.Migrations
                     DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Disabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LegalHold = table.Column<bool>(type: "INTEGER", nullable: false),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -54,6 +55,19 @@ namespace Vigil.Server.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CommitmentKeys",
+                columns: table => new
+                {
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CommitmentKeys", x => x.SubjectId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Conversations",
                 columns: table => new
                 {
@@ -64,11 +78,61 @@ namespace Vigil.Server.Data.Migrations
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedBy = table.Column<Guid>(type: "TEXT", nullable: false),
                     LastSequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    DirectKey = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true)
+                    DirectKey = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    PatientId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    LegalHold = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Conversations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataKeys",
+                columns: table => new
+                {
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WrappedKey = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    KeyEncryptionKeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DestroyedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DestroyedReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataKeys", x => x.SubjectId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LedgerCheckpoints",
+                columns: table => new
+                {
+                    TreeSize = table.Column<long>(type: "INTEGER", nullable: false),
+                    RootHash = table.Column<string>(type: "TEXT", nullable: false),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Signature = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LedgerCheckpoints", x => x.TreeSize);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LedgerEntries",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: true),
+                    Commitment = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LeafHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LedgerEntries", x => x.Sequence);
                 });
 
             migrationBuilder.CreateTable(
@@ -268,6 +332,7 @@ namespace Vigil.Server.Data.Migrations
                     ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Size = table.Column<long>(type: "INTEGER", nullable: false),
                     Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Blob = table.Column<string>(type: "TEXT", nullable: false),
                     UploadedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -306,6 +371,35 @@ namespace Vigil.Server.Data.Migrations
                         principalTable: "Messages",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Signatures",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AttachmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    SignerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SignerName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Meaning = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SignedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ContentCommitment = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Signatures", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Signatures_Attachments_AttachmentId",
+                        column: x => x.AttachmentId,
+                        principalTable: "Attachments",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_Signatures_Messages_MessageId",
+                        column: x => x.MessageId,
+                        principalTable: "Messages",
+                        principalColumn: "Id");
                 });
 
             migrationBuilder.CreateIndex(
@@ -372,6 +466,21 @@ namespace Vigil.Server.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_LedgerEntries_ActorId",
+                table: "LedgerEntries",
+                column: "ActorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LedgerEntries_RecordedAt",
+                table: "LedgerEntries",
+                column: "RecordedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LedgerEntries_Target",
+                table: "LedgerEntries",
+                column: "Target");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Messages_ConversationId_SenderId_ClientMessageId",
                 table: "Messages",
                 columns: new[] { "ConversationId", "SenderId", "ClientMessageId" },
@@ -399,6 +508,16 @@ namespace Vigil.Server.Data.Migrations
                 name: "IX_Sessions_UserId",
                 table: "Sessions",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Signatures_AttachmentId",
+                table: "Signatures",
+                column: "AttachmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Signatures_MessageId",
+                table: "Signatures",
+                column: "MessageId");
         }
 
         /// <inheritdoc />
@@ -420,10 +539,19 @@ namespace Vigil.Server.Data.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
-                name: "Attachments");
+                name: "CommitmentKeys");
 
             migrationBuilder.DropTable(
                 name: "ConversationMembers");
+
+            migrationBuilder.DropTable(
+                name: "DataKeys");
+
+            migrationBuilder.DropTable(
+                name: "LedgerCheckpoints");
+
+            migrationBuilder.DropTable(
+                name: "LedgerEntries");
 
             migrationBuilder.DropTable(
                 name: "MessageVersions");
@@ -432,10 +560,16 @@ namespace Vigil.Server.Data.Migrations
                 name: "Sessions");
 
             migrationBuilder.DropTable(
+                name: "Signatures");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Attachments");
 
             migrationBuilder.DropTable(
                 name: "Messages");

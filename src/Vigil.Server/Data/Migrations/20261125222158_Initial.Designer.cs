@@ -11,8 +11,8 @@ using Vigil.Server.Data;
 namespace Vigil.Server.Data.Migrations
 {
     [DbContext(typeof(VigilDbContext))]
-    [Migration("20261125211726_EncryptionAtRest")]
-    partial class EncryptionAtRest
+    [Migration("20261125222158_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -123,6 +123,10 @@ namespace Vigil.Server.Data.Migrations
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Blob")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContentType")
@@ -602,6 +606,51 @@ namespace Vigil.Server.Data.Migrations
                     b.ToTable("MessageVersions");
                 });
 
+            modelBuilder.Entity("Vigil.Server.Signatures.ElectronicSignature", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AttachmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentCommitment")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Meaning")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SignerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AttachmentId");
+
+                    b.HasIndex("MessageId");
+
+                    b.ToTable("Signatures");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
                 {
                     b.HasOne("Vigil.Server.Identity.VigilRole", null)
@@ -697,6 +746,17 @@ namespace Vigil.Server.Data.Migrations
                         .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Vigil.Server.Signatures.ElectronicSignature", b =>
+                {
+                    b.HasOne("Vigil.Server.Attachments.Attachment", null)
+                        .WithMany()
+                        .HasForeignKey("AttachmentId");
+
+                    b.HasOne("Vigil.Server.Messaging.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId");
                 });
 
             modelBuilder.Entity("Vigil.Server.Conversations.Conversation", b =>
