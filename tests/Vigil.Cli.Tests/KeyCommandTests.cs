@@ -18,12 +18,12 @@ public sealed class KeyCommandTests(LedgerDataFixture data) : IClassFixture<Ledg
         LedgerDataFixture.CopyFolder(data.Pristine, _copy);
         var before = await ScalarAsync("SELECT DISTINCT KeyEncryptionKeyId FROM DataKeys");
 
-        var (code, output, error) = await RunAsync("keys", "rotate", "--data-dir", _copy);
+        var (code, output, error) = await CliRunner.RunAsync("keys", "rotate", "--data-dir", _copy);
 
         Assert.True(code == 0, error);
         Assert.Contains("1 data key(s) rewrapped", output, StringComparison.Ordinal);
         Assert.NotEqual(before, await ScalarAsync("SELECT DISTINCT KeyEncryptionKeyId FROM DataKeys"));
-        Assert.Equal(0, (await RunAsync("ledger", "verify", "--data-dir", _copy)).Code);
+        Assert.Equal(0, (await CliRunner.RunAsync("ledger", "verify", "--data-dir", _copy)).Code);
         Assert.Equal("rewrapped=1", await ScalarAsync("SELECT Reason FROM LedgerEntries WHERE Action = 'key.rotated'"));
     }
 
@@ -33,8 +33,8 @@ public sealed class KeyCommandTests(LedgerDataFixture data) : IClassFixture<Ledg
         LedgerDataFixture.CopyFolder(data.Pristine, _copy);
         var conversation = await ScalarAsync("SELECT Id FROM Conversations");
 
-        var (code, output, error) = await RunAsync("gdpr", "erase", "--subject", conversation, "--reason", "Art. 17 request 42", "--data-dir", _copy);
-        var (verifyCode, verifyOutput, verifyError) = await RunAsync("ledger", "verify", "--data-dir", _copy);
+        var (code, output, error) = await CliRunner.RunAsync("gdpr", "erase", "--subject", conversation, "--reason", "Art. 17 request 42", "--data-dir", _copy);
+        var (verifyCode, verifyOutput, verifyError) = await CliRunner.RunAsync("ledger", "verify", "--data-dir", _copy);
 
         Assert.True(code == 0, error);
         Assert.Contains("1 data key(s)", output, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class KeyCommandTests(LedgerDataFixture data) : IClassFixture<Ledg
     {
         LedgerDataFixture.CopyFolder(data.Pristine, _copy);
 
-        var (code, _, error) = await RunAsync("gdpr", "erase", "--subject", Guid.NewGuid().ToString(), "--reason", "x", "--data-dir", _copy);
+        var (code, _, error) = await CliRunner.RunAsync("gdpr", "erase", "--subject", Guid.NewGuid().ToString(), "--reason", "x", "--data-dir", _copy);
 
         Assert.Equal(1, code);
         Assert.Equal("vigil: The subject was not found.", error.Trim());
@@ -61,13 +61,5 @@ public sealed class KeyCommandTests(LedgerDataFixture data) : IClassFixture<Ledg
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await VigilCommand.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }

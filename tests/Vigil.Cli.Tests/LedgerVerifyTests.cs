@@ -256,11 +256,5 @@ public sealed class LedgerVerifyTests(LedgerDataFixture data) : IClassFixture<Le
         }
     }
 
-    private async Task<(int Code, string Output, string Error)> VerifyAsync()
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await VigilCommand.RunAsync(["ledger", "verify", "--data-dir", _copy], output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> VerifyAsync() => CliRunner.RunAsync("ledger", "verify", "--data-dir", _copy);
 }

@@ -31,20 +31,15 @@ internal sealed class SignMessageCommand(Guid messageId, Guid signerId, string s
         var body = ContentCipher.Decrypt(dataKey, message.Id, message.Body);
         var content = MessageCommitments.Version(key, message.Id, message.Version, body, message.EditedBy ?? message.SenderId,
             message.EditedAt ?? message.SentAt);
-        var signature = new ElectronicSignature
+        var signature = SignatureStaging.Stage(batch, key, LedgerActions.MessageTarget(message.Id, message.Version), new ElectronicSignature
         {
-            Id = batch.Ids.NewId(),
             MessageId = message.Id,
             Version = message.Version,
             SignerId = signerId,
             SignerName = signerName,
             Meaning = meaning,
-            SignedAt = batch.Now,
             ContentCommitment = content,
-        };
-        batch.Db.Signatures.Add(signature);
-        batch.LedgerEvents.Add(new LedgerEvent(signerId, LedgerActions.SignatureApplied, LedgerActions.MessageTarget(message.Id, message.Version),
-            meaning, MessageCommitments.Signature(key, signature.Id, signerId, signerName, meaning, batch.Now, content)));
+        });
         return signature.ToDto(message.Version);
     }
 }
@@ -59,20 +54,30 @@ internal sealed class SignAttachmentCommand(Guid attachmentId, Guid signerId, st
         await RequireMemberAsync(batch, attachment.ConversationId, signerId, cancellationToken).ConfigureAwait(false);
         var key = await batch.CommitmentKeyAsync(attachment.ConversationId, cancellationToken).ConfigureAwait(false);
         var content = MessageCommitments.Attachment(key, attachment.Id, attachment.Sha256, attachment.Size, attachment.FileName);
-        var signature = new ElectronicSignature
+        var signature = SignatureStaging.Stage(batch, key, $"attachment/{attachment.Id:D}", new ElectronicSignature
         {
-            Id = batch.Ids.NewId(),
             AttachmentId = attachment.Id,
             Version = 1,
             SignerId = signerId,
             SignerName = signerName,
             Meaning = meaning,
-            SignedAt = batch.Now,
             ContentCommitment = content,
-        };
-        batch.Db.Signatures.Add(signature);
-        batch.LedgerEvents.Add(new LedgerEvent(signerId, LedgerActions.SignatureApplied, $"attachment/{attachment.Id:D}",
-            meaning, MessageCommitments.Signature(key, signature.Id, signerId, signerName, meaning, batch.Now, content)));
+        });
         return signature.ToDto(1);
+    }
+}
+
+/// <summary>What every signature does in the batch: take an id and the batch's time, be stored, and get its ledger entry.</summary>
+internal static class SignatureStaging
+{
+    public static ElectronicSignature Stage(WriteBatch batch, byte[] commitmentKey, string target, ElectronicSignature signature)
+    {
+        signature.Id = batch.Ids.NewId();
+        signature.SignedAt = batch.Now;
+        batch.Db.Signatures.Add(signature);
+        batch.LedgerEvents.Add(new LedgerEvent(signature.SignerId, LedgerActions.SignatureApplied, target, signature.Meaning,
+            MessageCommitments.Signature(commitmentKey, signature.Id, signature.SignerId, signature.SignerName, signature.Meaning,
+                signature.SignedAt, signature.ContentCommitment)));
+        return signature;
     }
 }

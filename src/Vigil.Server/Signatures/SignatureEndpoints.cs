@@ -31,34 +31,30 @@ internal static class SignatureEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<SignatureDto>, ProblemHttpResult>> Sign(
+    private static Task<Results<Created<SignatureDto>, ProblemHttpResult>> Sign(
         Guid id, SignMessageRequest request, HttpContext context, UserManager<VigilUser> users, MessageWriter writer,
-        LedgerRecorder ledger, CancellationToken cancellationToken)
+        LedgerRecorder ledger, CancellationToken cancellationToken) =>
+        SignAsync(request, $"message/{id:D}", $"/api/v1/messages/{id}/signatures", context, users, writer, ledger,
+            (user, meaning) => new SignMessageCommand(id, user.Id, user.DisplayName, meaning, request.Version), cancellationToken);
+
+    private static Task<Results<Created<SignatureDto>, ProblemHttpResult>> SignAttachment(
+        Guid id, SignMessageRequest request, HttpContext context, UserManager<VigilUser> users, MessageWriter writer,
+        LedgerRecorder ledger, CancellationToken cancellationToken) =>
+        SignAsync(request, $"attachment/{id:D}", $"/api/v1/attachments/{id}/signatures", context, users, writer, ledger,
+            (user, meaning) => new SignAttachmentCommand(id, user.Id, user.DisplayName, meaning), cancellationToken);
+
+    private static async Task<Results<Created<SignatureDto>, ProblemHttpResult>> SignAsync(
+        SignMessageRequest request, string target, string location, HttpContext context, UserManager<VigilUser> users, MessageWriter writer,
+        LedgerRecorder ledger, Func<VigilUser, string, WriteCommand<SignatureDto>> command, CancellationToken cancellationToken)
     {
-        var (user, meaning, refusal) = await ReauthenticateAsync(request, $"message/{id:D}", context, users, ledger, cancellationToken).ConfigureAwait(false);
+        var (user, meaning, refusal) = await ReauthenticateAsync(request, target, context, users, ledger, cancellationToken).ConfigureAwait(false);
         if (refusal is not null)
         {
             return refusal;
         }
 
-        var signature = await writer.SubmitAsync(new SignMessageCommand(id, user!.Id, user.DisplayName, meaning, request.Version), cancellationToken)
-            .ConfigureAwait(false);
-        return TypedResults.Created($"/api/v1/messages/{id}/signatures/{signature.Id}", signature);
-    }
-
-    private static async Task<Results<Created<SignatureDto>, ProblemHttpResult>> SignAttachment(
-        Guid id, SignMessageRequest request, HttpContext context, UserManager<VigilUser> users, MessageWriter writer,
-        LedgerRecorder ledger, CancellationToken cancellationToken)
-    {
-        var (user, meaning, refusal) = await ReauthenticateAsync(request, $"attachment/{id:D}", context, users, ledger, cancellationToken).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var signature = await writer.SubmitAsync(new SignAttachmentCommand(id, user!.Id, user.DisplayName, meaning), cancellationToken)
-            .ConfigureAwait(false);
-        return TypedResults.Created($"/api/v1/attachments/{id}/signatures/{signature.Id}", signature);
+        var signature = await writer.SubmitAsync(command(user!, meaning), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Created($"{location}/{signature.Id}", signature);
     }
 
     /// <summary>
