@@ -10,7 +10,7 @@ namespace Vigil.Client;
 /// Typed access to Vigil's REST API. Keeps the session's tokens and refreshes the access token before it expires;
 /// sends retry transient failures with the same client message id, so a retry never stores a message twice.
 /// </summary>
-public sealed class VigilClient : IDisposable
+public sealed partial class VigilClient : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
@@ -296,6 +296,11 @@ public sealed class VigilClient : IDisposable
         if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(object))
         {
             return default!;
+        }
+
+        if (typeof(T) == typeof(string))
+        {
+            return (T)(object)await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false))!;

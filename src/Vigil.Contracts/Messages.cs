@@ -41,7 +41,14 @@ public sealed record MessageDto(
     IReadOnlyList<Guid> Mentions,
     IReadOnlyList<AttachmentDto> Attachments,
     bool ContentErased = false,
-    IReadOnlyList<SignatureDto>? Signatures = null);
+    IReadOnlyList<SignatureDto>? Signatures = null,
+    ReminderPromptDto? Reminder = null);
+
+/// <summary>
+/// On a reminder from the care bot: the reminder to answer and the quick replies it offers
+/// (<c>POST /api/v1/reminders/{id}/responses</c> with one of them).
+/// </summary>
+public sealed record ReminderPromptDto(Guid ReminderId, IReadOnlyList<string> QuickReplies);
 
 /// <summary>One value a message has had. <see cref="Body"/> is null for readers who may not see deleted content.</summary>
 public sealed record MessageVersionDto(int Version, string? Body, Guid AuthorId, DateTimeOffset At, string? Reason);
@@ -85,3 +92,13 @@ public sealed record SignatureDto(
     bool AppliesToCurrentVersion,
     string Manifestation,
     Guid? AttachmentId = null);
+
+/// <summary>The answers a patient can give to a medication reminder.</summary>
+public static class ReminderQuickReplies
+{
+    public const string Taken = "taken";
+    public const string Skipped = "skipped";
+    public const string Snooze = "snooze";
+
+    public static IReadOnlyList<string> All { get; } = [Taken, Skipped, Snooze];
+}

@@ -3,13 +3,16 @@ using Vigil.Server.Attachments;
 using Vigil.Server.Compliance;
 using Vigil.Server.Conversations;
 using Vigil.Server.Data;
+using Vigil.Server.Fhir;
 using Vigil.Server.Hosting;
 using Vigil.Server.Identity;
 using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
+using Vigil.Server.Patients;
 using Vigil.Server.Problems;
 using Vigil.Server.Realtime;
+using Vigil.Server.Reminders;
 using Vigil.Server.Signatures;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,6 +34,7 @@ builder.Services.AddVigilConversations();
 builder.Services.AddVigilMessaging();
 builder.Services.AddVigilAttachments();
 builder.Services.AddVigilRealtime();
+builder.Services.AddVigilPatients();
 builder.Services.AddOpenApi();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 32);
@@ -51,6 +55,9 @@ app.MapConversations();
 app.MapMessaging();
 app.MapAttachments();
 app.MapVigilRealtime();
+app.MapPatients();
+app.MapReminders();
+app.MapFhir();
 
 await app.RunAsync();
 

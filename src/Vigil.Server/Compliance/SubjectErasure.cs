@@ -5,6 +5,7 @@ using Vigil.Server.Identity;
 using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
+using Vigil.Server.Reminders;
 using Vigil.Server.Validation;
 
 namespace Vigil.Server.Compliance;
@@ -51,16 +52,21 @@ public sealed partial class SubjectErasure(
         }
         else
         {
-            user = await db.Users.SingleOrDefaultAsync(u => u.Id == subjectId, cancellationToken).ConfigureAwait(false)
-                ?? throw ProblemException.NotFound("The subject");
-            RefuseIfHeld(user.LegalHold, $"user {user.Id}");
+            user = await db.Users.SingleOrDefaultAsync(u => u.Id == subjectId, cancellationToken).ConfigureAwait(false);
+            var isPatient = await db.PatientProfiles.AnyAsync(p => p.Id == subjectId, cancellationToken).ConfigureAwait(false);
+            if (user is null && !isPatient)
+            {
+                throw ProblemException.NotFound("The subject");
+            }
+
+            RefuseIfHeld(user?.LegalHold == true, $"user {subjectId}");
             var patientConversations = await db.Conversations.Where(c => c.PatientId == subjectId).ToListAsync(cancellationToken).ConfigureAwait(false);
             foreach (var held in patientConversations.Where(c => c.LegalHold))
             {
                 RefuseIfHeld(true, $"conversation {held.Id}");
             }
 
-            kind = patientConversations.Count > 0 ? "patient" : "user";
+            kind = patientConversations.Count > 0 || isPatient ? "patient" : "user";
             commitmentSubjects = [.. patientConversations.Select(c => c.Id)];
         }
 
@@ -73,6 +79,17 @@ public sealed partial class SubjectErasure(
                     .SetProperty(x => x.DestroyedAt, now)
                     .SetProperty(x => x.DestroyedReason, reason), cancellationToken).ConfigureAwait(false);
             destroyedCommitments = await db.CommitmentKeys.Where(k => commitmentSubjects.Contains(k.SubjectId))
+                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            // A patient's profile and plans are sealed with the destroyed key; nothing more is scheduled or sent.
+            await db.PatientProfiles.Where(p => p.Id == subjectId).ExecuteUpdateAsync(p => p
+                .SetProperty(x => x.Erased, true)
+                .SetProperty(x => x.MessagingConsent, false)
+                .SetProperty(x => x.ReminderConsent, false)
+                .SetProperty(x => x.InvitationCodeHash, (string?)null), cancellationToken).ConfigureAwait(false);
+            await db.ReminderPlans.Where(p => p.PatientId == subjectId).ExecuteUpdateAsync(p => p
+                .SetProperty(x => x.Status, ReminderPlanStatuses.Ended)
+                .SetProperty(x => x.Problem, "patient erased"), cancellationToken).ConfigureAwait(false);
+            await db.Reminders.Where(r => r.PatientId == subjectId && r.Status == ReminderStatuses.Scheduled)
                 .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             if (user is not null)
             {

@@ -2,10 +2,13 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Attachments;
 using Vigil.Server.Conversations;
+using Vigil.Server.Fhir;
 using Vigil.Server.Identity;
 using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
+using Vigil.Server.Patients;
+using Vigil.Server.Reminders;
 using Vigil.Server.Signatures;
 
 namespace Vigil.Server.Data;
@@ -34,6 +37,18 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
     public DbSet<DataKey> DataKeys => Set<DataKey>();
 
     public DbSet<ElectronicSignature> Signatures => Set<ElectronicSignature>();
+
+    public DbSet<PatientProfile> PatientProfiles => Set<PatientProfile>();
+
+    public DbSet<ReminderPlan> ReminderPlans => Set<ReminderPlan>();
+
+    public DbSet<Reminder> Reminders => Set<Reminder>();
+
+    public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
+
+    public DbSet<Clinician> Clinicians => Set<Clinician>();
+
+    public DbSet<FhirClientToken> FhirClientTokens => Set<FhirClientToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -142,6 +157,76 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
             signature.HasIndex(s => s.AttachmentId);
             signature.HasOne<Message>().WithMany().HasForeignKey(s => s.MessageId);
             signature.HasOne<Attachment>().WithMany().HasForeignKey(s => s.AttachmentId);
+        });
+
+        builder.Entity<PatientProfile>(patient =>
+        {
+            patient.HasKey(p => p.Id);
+            patient.HasIndex(p => p.FhirId).IsUnique();
+            patient.HasIndex(p => p.InvitationCodeHash).IsUnique();
+            patient.Property(p => p.FhirId).HasMaxLength(64);
+            patient.Property(p => p.FhirVersion).HasMaxLength(64);
+            patient.Property(p => p.Language).HasMaxLength(35);
+            patient.Property(p => p.TimeZone).HasMaxLength(64);
+            patient.Property(p => p.InvitationCodeHash).HasMaxLength(64);
+        });
+
+        builder.Entity<ReminderPlan>(plan =>
+        {
+            plan.HasKey(p => p.Id);
+            plan.HasIndex(p => p.Source).IsUnique();
+            plan.HasIndex(p => new { p.Status, p.MaterializedUntil });
+            plan.HasIndex(p => p.PatientId);
+            plan.Property(p => p.Kind).HasMaxLength(16);
+            plan.Property(p => p.Source).HasMaxLength(200);
+            plan.Property(p => p.SourceVersion).HasMaxLength(64);
+            plan.Property(p => p.Status).HasMaxLength(16);
+            plan.Property(p => p.Problem).HasMaxLength(1000);
+            plan.HasOne<PatientProfile>().WithMany().HasForeignKey(p => p.PatientId);
+        });
+
+        builder.Entity<Reminder>(reminder =>
+        {
+            reminder.HasKey(r => r.Id);
+            reminder.HasIndex(r => new { r.PlanId, r.DueAt }).IsUnique();
+            reminder.HasIndex(r => new { r.Status, r.DeliverAt });
+            reminder.HasIndex(r => new { r.PatientId, r.DueAt });
+            reminder.HasIndex(r => r.MessageId);
+            reminder.Property(r => r.LocalTime).HasMaxLength(40);
+            reminder.Property(r => r.Status).HasMaxLength(16);
+            reminder.Property(r => r.Outcome).HasMaxLength(16);
+            reminder.Property(r => r.OutcomeReason).HasMaxLength(200);
+            reminder.Property(r => r.ClaimedBy).HasMaxLength(64);
+            reminder.HasOne<ReminderPlan>().WithMany().HasForeignKey(r => r.PlanId);
+        });
+
+        builder.Entity<ConsentRecord>(consent =>
+        {
+            consent.HasKey(c => c.Id);
+            consent.HasIndex(c => new { c.PatientId, c.At });
+            consent.Property(c => c.Kind).HasMaxLength(16);
+            consent.Property(c => c.Basis).HasMaxLength(200);
+            consent.HasOne<PatientProfile>().WithMany().HasForeignKey(c => c.PatientId);
+        });
+
+        builder.Entity<Clinician>(clinician =>
+        {
+            clinician.HasKey(c => c.Id);
+            clinician.HasIndex(c => c.FhirId).IsUnique();
+            clinician.Property(c => c.FhirId).HasMaxLength(64);
+            clinician.Property(c => c.FhirVersion).HasMaxLength(64);
+            clinician.Property(c => c.Name).HasMaxLength(200);
+            clinician.Property(c => c.Npi).HasMaxLength(20);
+            clinician.Property(c => c.Specialty).HasMaxLength(200);
+        });
+
+        builder.Entity<FhirClientToken>(client =>
+        {
+            client.HasKey(c => c.Id);
+            client.HasIndex(c => c.TokenHash).IsUnique();
+            client.Property(c => c.Name).HasMaxLength(100);
+            client.Property(c => c.TokenHash).HasMaxLength(64);
+            client.Property(c => c.Scopes).HasMaxLength(500);
         });
 
         builder.Entity<Attachment>(attachment =>

@@ -25,7 +25,8 @@ public sealed partial class UserAdministration(
     public const int MaxPasswordLength = 256;
 
     /// <param name="actorId">Who creates the user; null for the operator's CLI and first-run setup.</param>
-    public async Task<UserDto> CreateAsync(CreateUserRequest request, Guid? actorId, CancellationToken cancellationToken)
+    /// <param name="id">The new account's id; a patient's account takes their profile's id (see PatientProfile).</param>
+    public async Task<UserDto> CreateAsync(CreateUserRequest request, Guid? actorId, CancellationToken cancellationToken, Guid? id = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var roles = CanonicalRoles(request.Roles ?? []);
@@ -37,7 +38,7 @@ public sealed partial class UserAdministration(
 
         var user = new VigilUser
         {
-            Id = ids.NewId(),
+            Id = id ?? ids.NewId(),
             UserName = request.Username,
             Email = request.Email,
             DisplayName = request.DisplayName.Trim(),

@@ -34,6 +34,14 @@ public static class LedgerActions
     public const string SignatureFailed = "signature.failed";
     public const string LegalHoldPlaced = "legal-hold.placed";
     public const string LegalHoldLifted = "legal-hold.lifted";
+    public const string FhirImported = "fhir.imported";
+    public const string ConsentChanged = "patient.consent.changed";
+    public const string PatientPreferencesChanged = "patient.preferences.changed";
+    public const string PatientInvited = "patient.invited";
+    public const string PatientLinked = "patient.linked";
+    public const string DoseRecorded = "patient.dose.recorded";
+    public const string FhirClientCreated = "fhir.client.created";
+    public const string FhirClientRevoked = "fhir.client.revoked";
 
     public static string MessageTarget(Guid messageId, int version) => $"message/{messageId:D}/v{version}";
 

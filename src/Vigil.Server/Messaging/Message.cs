@@ -17,6 +17,9 @@ public sealed class Message
 
     public Guid? ReplyToId { get; set; }
 
+    /// <summary>Set on the care bot's reminder messages: the reminder the patient answers with a quick reply.</summary>
+    public Guid? ReminderId { get; set; }
+
     public DateTimeOffset SentAt { get; set; }
 
     public int Version { get; set; } = 1;

@@ -51,6 +51,9 @@ internal sealed class WriteBatch(
         return key;
     }
 
+    /// <summary>A subject's existing data key (null when erased or never made).</summary>
+    public Task<byte[]?> DataKeyAsync(Guid subjectId, CancellationToken cancellationToken) => dataKeys.GetAsync(db, subjectId, cancellationToken);
+
     /// <summary>Messages to insert directly (not tracked) before the tracked changes are saved.</summary>
     public List<Message> NewMessages { get; } = [];
 

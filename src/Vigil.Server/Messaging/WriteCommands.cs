@@ -95,7 +95,11 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
 
     public SendMessageRequest Request { get; } = request;
 
-    protected override async Task<SendOutcome> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    protected override Task<SendOutcome> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken) =>
+        StageAsync(batch, reminderId: null, cancellationToken);
+
+    /// <summary>Stages the message in <paramref name="batch"/>; other commands (reminders) send through this too.</summary>
+    internal async Task<SendOutcome> StageAsync(WriteBatch batch, Guid? reminderId, CancellationToken cancellationToken)
     {
         var (conversation, member) = await RequireMemberAsync(batch, ConversationId, SenderId, cancellationToken).ConfigureAwait(false);
         if (member.Role == MemberRoles.ReadOnly)
@@ -109,6 +113,13 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
         {
             // An idempotent retry: the first attempt was stored; hand it back and store nothing.
             return new SendOutcome(existing.ToDto(Decrypt(dataKey, existing)), Created: false);
+        }
+
+        if (conversation.Kind == ConversationKinds.Patient && conversation.PatientId != SenderId
+            && await batch.Db.PatientProfiles.AnyAsync(p => p.Id == conversation.PatientId && !p.MessagingConsent, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ProblemException(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "No consent",
+                "The patient has not consented to messaging (or has withdrawn consent); nothing can be sent to them.");
         }
 
         if (Request.ReplyToId is { } replyTo
@@ -133,6 +144,7 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
             ClientMessageId = Request.ClientMessageId,
             Body = ContentCipher.Encrypt(dataKey, id, body),
             ReplyToId = Request.ReplyToId,
+            ReminderId = reminderId,
             SentAt = batch.Now,
             Mentions = mentions,
             Attachments = attachments,

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authentication;
+using Vigil.Contracts;
+using Vigil.Fhir.Timing;
+using Vigil.Server.Fhir;
+using Vigil.Server.Identity;
+using Vigil.Server.Reminders;
+
+namespace Vigil.Server.Patients;
+
+internal static class PatientsServiceCollectionExtensions
+{
+    public static IServiceCollection AddVigilPatients(this IServiceCollection services)
+    {
+        services.AddOptions<PatientsOptions>().BindConfiguration(PatientsOptions.Section).ValidateOnStart()
+            .Validate(o => PatientTimeZones.IsKnown(o.DefaultTimeZone), "Vigil:Patients:DefaultTimeZone must be an IANA time zone.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.Horizon >= TimeSpan.FromHours(2), "PollInterval must be positive and Horizon at least 2 hours.");
+        services.AddSingleton(new TimingExpander());
+        services.AddSingleton<ReminderCalendar>();
+        services.AddSingleton<CareBot>();
+        services.AddSingleton<ReminderMaterializer>();
+        services.AddSingleton<ReminderScheduler>();
+        services.AddHostedService(provider => provider.GetRequiredService<ReminderScheduler>());
+        services.AddScoped<PatientRecords>();
+        services.AddScoped<ConsentService>();
+        services.AddScoped<PatientPreferences>();
+        services.AddScoped<PatientInvitations>();
+        services.AddScoped<ReminderQueries>();
+        services.AddScoped<ReminderResponses>();
+        services.AddScoped<FhirImporter>();
+        services.AddScoped<FhirExport>();
+        services.AddScoped<FhirClients>();
+
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, FhirClientAuthenticationHandler>(FhirClientAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(FhirEndpoints.FhirReadPolicy, policy => policy
+            .AddAuthenticationSchemes(SessionTokenAuthenticationHandler.SchemeName, FhirClientAuthenticationHandler.SchemeName)
+            .RequireAssertion(context => context.User.IsInRole(VigilRoles.Clinician)
+                || context.User.HasClaim(c => c.Type == FhirClientAuthenticationHandler.ScopeClaim)));
+        return services;
+    }
+}
