@@ -8,9 +8,9 @@ namespace Vigil.Fhir.Resources;
 /// <summary>FHIR R4 JSON in and out, through the Firely SDK's System.Text.Json (de)serializer.</summary>
 public static class FhirJson
 {
-    // Recoverable: unknown elements and extensions from other profiles are kept out of the way, while anything
-    // that would change meaning (wrong types, invalid codes) fails with the reason.
-    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
+    // Strict: a wrong type, an unknown element or an invalid code fails the resource with the reason, rather than
+    // importing a partial resource whose meaning may have changed. Narrative is display only and not validated.
+    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict, Hl7.Fhir.Validation.NarrativeValidationKind.None));
 
     public static Resource ParseResource(string json) => ParseResource(Encoding.UTF8.GetBytes(json));
 

@@ -161,15 +161,17 @@ public sealed partial class FhirImporter(
 
     private async Task<Outcome> ImportPractitionerRoleAsync(PractitionerRole role, CancellationToken cancellationToken)
     {
+        // Synthea and many EHRs reference the practitioner by NPI rather than by id.
         var practitionerId = ReferencedId(role.Practitioner?.Reference, "Practitioner");
-        if (practitionerId is null)
+        var npi = role.Practitioner?.Identifier is { System: "http://hl7.org/fhir/sid/us-npi", Value: { } value } ? value : null;
+        if (practitionerId is null && npi is null)
         {
-            throw new ImportRefusal("PractitionerRole.practitioner does not reference a Practitioner by id.");
+            throw new ImportRefusal("PractitionerRole.practitioner references no Practitioner by id or NPI.");
         }
 
-        var clinician = db.Clinicians.Local.SingleOrDefault(c => c.FhirId == practitionerId)
-            ?? await db.Clinicians.SingleOrDefaultAsync(c => c.FhirId == practitionerId, cancellationToken).ConfigureAwait(false)
-            ?? throw new ImportRefusal($"Practitioner/{practitionerId} is not known; import it first.");
+        var clinician = db.Clinicians.Local.FirstOrDefault(c => practitionerId is null ? c.Npi == npi : c.FhirId == practitionerId)
+            ?? await db.Clinicians.FirstOrDefaultAsync(c => practitionerId == null ? c.Npi == npi : c.FhirId == practitionerId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ImportRefusal($"Practitioner {practitionerId ?? "NPI " + npi} is not known; import it first.");
         var specialty = role.Specialty.FirstOrDefault() is { } concept ? Truncate(concept.Text ?? concept.Coding.FirstOrDefault()?.Display ?? "", 200) : null;
         if (specialty is null || clinician.Specialty == specialty)
         {
