@@ -7,6 +7,7 @@ using Vigil.Server.Data;
 using Vigil.Server.Identity;
 using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
+using Vigil.Server.Patients;
 
 namespace Vigil.Cli;
 
@@ -55,6 +56,7 @@ internal sealed class DataDirectoryTarget : IUserTarget
         services.AddVigilIdentityCore();
         services.AddVigilLedgerCore();
         services.AddVigilKeys();
+        services.AddVigilPatientsCore();
         return services.BuildServiceProvider(validateScopes: true);
     }
 

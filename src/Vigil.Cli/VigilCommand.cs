@@ -56,11 +56,12 @@ internal static class VigilCommand
             console.Profile.Width = 160;
         }
 
-        var root = new RootCommand("Vigil administration: database migrations and users.") { DataDir, Server, AdminUser, AdminPassword, AdminTotp };
+        var root = new RootCommand("Vigil administration: database, users, ledger, keys, GDPR and FHIR.") { DataDir, Server, AdminUser, AdminPassword, AdminTotp };
         root.Subcommands.Add(Database(console, error));
         root.Subcommands.Add(Users(console, error));
         root.Subcommands.Add(LedgerCommands.Create(DataDir, console, error));
         root.Subcommands.Add(KeyCommands.Keys(DataDir, console, error));
+        root.Subcommands.Add(FhirCommands.Create(DataDir, Server, SignInAsync, console, output, error));
         root.Subcommands.Add(KeyCommands.Gdpr(DataDir, parse => parse.GetValue(Server) is null ? null : ServerUri(parse), SignInAsync, console, error));
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);

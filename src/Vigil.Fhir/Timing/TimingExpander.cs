@@ -63,15 +63,15 @@ public sealed class TimingExpander(DoseClock? clock = null)
                 return output.Count > limit ? output[..limit] : output;
 
             case RuleKind.Once:
-            {
-                var once = startDate is { } day ? At(day, _clock.FirstDose, zone) : Occurrence(start, zone, false);
-                if (once.Instant >= window.From && once.Instant < upper)
                 {
-                    output.Add(once.Value);
-                }
+                    var once = startDate is { } day ? At(day, _clock.FirstDose, zone) : Occurrence(start, zone, false);
+                    if (once.Instant >= window.From && once.Instant < upper)
+                    {
+                        output.Add(once.Value);
+                    }
 
-                return output;
-            }
+                    return output;
+                }
 
             case RuleKind.Elapsed:
                 ExpandElapsed(rule, zone, startDate is { } first ? At(first, _clock.FirstDose, zone).Instant : start, window, upper, output);
@@ -156,16 +156,16 @@ public sealed class TimingExpander(DoseClock? clock = null)
             case CalendarUnit.Week:
                 return days / 7 % rule.Every == 0 && weekDays!.Contains(day.DayOfWeek);
             case CalendarUnit.Month:
-            {
-                var months = Period.Between(startDate, day, PeriodUnits.Months).Months;
-                return months % rule.Every == 0 && day == startDate.PlusMonths(months);
-            }
+                {
+                    var months = Period.Between(startDate, day, PeriodUnits.Months).Months;
+                    return months % rule.Every == 0 && day == startDate.PlusMonths(months);
+                }
 
             default:
-            {
-                var years = Period.Between(startDate, day, PeriodUnits.Years).Years;
-                return years % rule.Every == 0 && day == startDate.PlusYears(years);
-            }
+                {
+                    var years = Period.Between(startDate, day, PeriodUnits.Years).Years;
+                    return years % rule.Every == 0 && day == startDate.PlusYears(years);
+                }
         }
     }
 

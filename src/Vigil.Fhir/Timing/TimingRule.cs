@@ -2,8 +2,8 @@ using System.Globalization;
 using Hl7.Fhir.Model;
 using NodaTime;
 using static Hl7.Fhir.Model.Timing;
-using FhirDuration = Hl7.Fhir.Model.Duration;
 using Duration = NodaTime.Duration;
+using FhirDuration = Hl7.Fhir.Model.Duration;
 
 namespace Vigil.Fhir.Timing;
 
@@ -323,7 +323,7 @@ internal sealed record TimingRule
     private static RepeatComponent FromCode(CodeableConcept code)
     {
         var abbreviation = code.Coding.Select(c => c.Code).FirstOrDefault(c => !string.IsNullOrEmpty(c)) ?? code.Text;
-        RepeatComponent Every(int frequency, decimal period, UnitsOfTime unit) => new() { Frequency = frequency, Period = period, PeriodUnit = unit };
+        static RepeatComponent Every(int frequency, decimal period, UnitsOfTime unit) => new() { Frequency = frequency, Period = period, PeriodUnit = unit };
         return abbreviation?.ToUpperInvariant() switch
         {
             "QD" => Every(1, 1, UnitsOfTime.D),

@@ -1,5 +1,5 @@
-using NodaTime;
 using Hl7.Fhir.Model;
+using NodaTime;
 
 namespace Vigil.Server.Patients;
 

@@ -7,15 +7,23 @@ using Vigil.Server.Reminders;
 
 namespace Vigil.Server.Patients;
 
-internal static class PatientsServiceCollectionExtensions
+public static class PatientsServiceCollectionExtensions
 {
-    public static IServiceCollection AddVigilPatients(this IServiceCollection services)
+    /// <summary>What the FHIR import needs, also offline (the CLI on a data folder).</summary>
+    public static IServiceCollection AddVigilPatientsCore(this IServiceCollection services)
     {
         services.AddOptions<PatientsOptions>().BindConfiguration(PatientsOptions.Section).ValidateOnStart()
             .Validate(o => PatientTimeZones.IsKnown(o.DefaultTimeZone), "Vigil:Patients:DefaultTimeZone must be an IANA time zone.")
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.Horizon >= TimeSpan.FromHours(2), "PollInterval must be positive and Horizon at least 2 hours.");
         services.AddSingleton(new TimingExpander());
         services.AddSingleton<ReminderCalendar>();
+        services.AddScoped<FhirImporter>();
+        return services;
+    }
+
+    public static IServiceCollection AddVigilPatients(this IServiceCollection services)
+    {
+        services.AddVigilPatientsCore();
         services.AddSingleton<CareBot>();
         services.AddSingleton<ReminderMaterializer>();
         services.AddSingleton<ReminderScheduler>();
@@ -26,7 +34,6 @@ internal static class PatientsServiceCollectionExtensions
         services.AddScoped<PatientInvitations>();
         services.AddScoped<ReminderQueries>();
         services.AddScoped<ReminderResponses>();
-        services.AddScoped<FhirImporter>();
         services.AddScoped<FhirExport>();
         services.AddScoped<FhirClients>();
 
