@@ -58,7 +58,8 @@ public sealed class ReminderCalendar(TimingExpander expander, IOptions<PatientsO
             return result;
         }
 
-        var timing = FhirJson.ParseElement<Hl7.Fhir.Model.Timing>(plan.TimingJson ?? "{}");
+        var timing = FhirJson.ParseElement<Hl7.Fhir.Model.Timing>(plan.TimingJson
+            ?? throw new TimingNotSupportedException("The plan has no timing."));
         var shifts = TimeShifts(plan);
         // A shifted time can move a dose across the window's edge: expand a day either side and filter after shifting.
         var padding = shifts.Count > 0 ? TimeSpan.FromDays(1) : TimeSpan.Zero;

@@ -232,7 +232,7 @@ public sealed class TimingExpanderTests
     [InlineData("""{"repeat":{"boundsRange":{"low":{"value":1}},"frequency":1,"period":1,"periodUnit":"d"}}""", "boundsRange")]
     [InlineData("""{"code":{"coding":[{"code":"XYZ"}]}}""", "not a known timing abbreviation")]
     [InlineData("""{"repeat":{"offset":10,"frequency":1,"period":1,"periodUnit":"d"}}""", "offset")]
-    [InlineData("""{}""", "no event, repeat or code")]
+    [InlineData("""{"id":"empty"}""", "no event, repeat or code")]
     [InlineData("""{"repeat":{"frequency":1,"period":1,"periodUnit":"wk","dayOfWeek":["mon","fri"]}}""", "weekdays")]
     public void Timing_that_cannot_be_honoured_is_refused_with_the_reason(string json, string reason) =>
         Assert.Contains(reason, Refusal(json), StringComparison.Ordinal);

@@ -127,7 +127,6 @@ public sealed class PatientRecordTests
         Assert.False(erased.ReminderConsent);
         scenario.Time.SetUtcNow(new DateTimeOffset(2026, 3, 28, 7, 0, 0, TimeSpan.Zero));
         Assert.Equal(0, (await scenario.RunSchedulerAsync()).Sent);
-        await scenario.Admin.SignInAsync("admin", Testing.VigilServerFactory.AdminPassword);
         var reimport = await scenario.ImportAsync(PatientScenario.PatientResource());
         Assert.Equal(1, reimport.Failed);
     }

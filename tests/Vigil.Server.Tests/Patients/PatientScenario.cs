@@ -107,6 +107,7 @@ internal sealed class PatientScenario : IAsyncDisposable
         Time.SetUtcNow(at);
         var pass = await RunSchedulerAsync();
         await Clinician.SignInAsync(ClinicianUser.Username, VigilServerFactory.UserPassword);
+        await Admin.SignInAsync("admin", VigilServerFactory.AdminPassword);
         if (Patient is not null)
         {
             await Patient.SignInAsync("anna", VigilServerFactory.UserPassword);

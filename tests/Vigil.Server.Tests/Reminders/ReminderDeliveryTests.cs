@@ -182,4 +182,28 @@ public sealed class ReminderDeliveryTests
         var recorded = await scenario.Clinician.AnswerReminderAsync(reminderId, ReminderQuickReplies.Skipped, "nausea");
         Assert.Equal(DoseOutcomes.Skipped, recorded.Outcome);
     }
+
+    [Fact]
+    public async Task A_booked_appointment_is_reminded_a_day_and_an_hour_before_and_a_cancellation_stops_it()
+    {
+        await using var scenario = await PatientScenario.StartAsync(Start);
+        var appointment = new DateTimeOffset(2026, 3, 30, 7, 30, 0, TimeSpan.Zero);
+        string Appointment(string status) =>
+            $$"""{"resourceType":"Appointment","id":"appt-1","status":"{{status}}","description":"Diabetes review with Dr Weber","start":"2026-03-30T07:30:00Z","end":"2026-03-30T08:00:00Z","participant":[{"actor":{"reference":"Patient/{{PatientScenario.PatientFhirId}}"},"status":"accepted"}]}""";
+        Assert.Equal(1, (await scenario.ImportAsync(Appointment("booked"))).Created);
+
+        var list = await scenario.Patient!.GetRemindersAsync(scenario.PatientId, appointment.AddDays(-2), appointment);
+        var reminders = list.Reminders.Where(r => r.Kind == "appointment").Select(r => r.DueUtc).ToList();
+        Assert.Equal([appointment.AddHours(-24), appointment.AddHours(-1)], reminders);
+
+        await scenario.AtAsync(appointment.AddHours(-24));
+        var message = Assert.Single(FromBot(await scenario.PatientMessagesAsync(), scenario), m => m.Body!.StartsWith("📅", StringComparison.Ordinal));
+        Assert.Contains("Diabetes review with Dr Weber", message.Body, StringComparison.Ordinal);
+        Assert.Contains("Monday 30 March 2026 at 09:30", message.Body, StringComparison.Ordinal);
+        Assert.Null(message.Reminder);
+
+        Assert.Equal(1, (await scenario.ImportAsync(Appointment("cancelled"))).Updated);
+        await scenario.AtAsync(appointment.AddHours(-1));
+        Assert.Single(FromBot(await scenario.PatientMessagesAsync(), scenario), m => m.Body!.StartsWith("📅", StringComparison.Ordinal));
+    }
 }
