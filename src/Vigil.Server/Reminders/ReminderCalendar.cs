@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,11 @@ public readonly record struct PlannedReminder(DateTimeOffset DueLocal, DateTimeO
 /// </summary>
 public sealed class ReminderCalendar(TimingExpander expander, IOptions<PatientsOptions> options)
 {
+    private const int MaxCachedTimings = 10_000;
     private static readonly LocalTimePattern ClockPattern = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
+
+    // Parsing FHIR JSON costs far more than expanding it, and prescriptions repeat a few timings over and over.
+    private readonly ConcurrentDictionary<string, Hl7.Fhir.Model.Timing> _timings = new(StringComparer.Ordinal);
 
     public static DateTimeZone ZoneOf(PatientProfile patient)
     {
@@ -58,8 +63,7 @@ public sealed class ReminderCalendar(TimingExpander expander, IOptions<PatientsO
             return result;
         }
 
-        var timing = FhirJson.ParseElement<Hl7.Fhir.Model.Timing>(plan.TimingJson
-            ?? throw new TimingNotSupportedException("The plan has no timing."));
+        var timing = ParseTiming(plan.TimingJson ?? throw new TimingNotSupportedException("The plan has no timing."));
         var shifts = TimeShifts(plan);
         // A shifted time can move a dose across the window's edge: expand a day either side and filter after shifting.
         var padding = shifts.Count > 0 ? TimeSpan.FromDays(1) : TimeSpan.Zero;
@@ -83,6 +87,22 @@ public sealed class ReminderCalendar(TimingExpander expander, IOptions<PatientsO
 
         result.Sort((a, b) => a.DueUtc.CompareTo(b.DueUtc));
         return result;
+    }
+
+    private Hl7.Fhir.Model.Timing ParseTiming(string json)
+    {
+        if (_timings.TryGetValue(json, out var cached))
+        {
+            return cached;
+        }
+
+        if (_timings.Count >= MaxCachedTimings)
+        {
+            _timings.Clear();
+        }
+
+        // Cached timings are shared and never modified: the expander only reads them.
+        return _timings[json] = FhirJson.ParseElement<Hl7.Fhir.Model.Timing>(json);
     }
 
     public static Dictionary<LocalTime, LocalTime> TimeShifts(ReminderPlan plan)

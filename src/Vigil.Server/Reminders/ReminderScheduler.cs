@@ -119,7 +119,7 @@ public sealed partial class ReminderScheduler(
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         var unanswered = await db.Reminders.AsNoTracking()
             .Where(r => r.IsDose && r.Status == ReminderStatuses.Sent && r.Outcome == null && r.DueAt < answerBy)
-            .Select(r => new { r.Id, r.PatientId }).Take(10_000).ToListAsync(cancellationToken).ConfigureAwait(false);
+            .OrderBy(r => r.DueAt).Select(r => new { r.Id, r.PatientId }).Take(10_000).ToListAsync(cancellationToken).ConfigureAwait(false);
         var ids = unanswered.Select(r => r.Id).ToList();
         var missed = ids.Count == 0 ? 0 : await db.Reminders
             .Where(r => ids.Contains(r.Id) && r.Outcome == null)
