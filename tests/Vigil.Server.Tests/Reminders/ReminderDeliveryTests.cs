@@ -206,4 +206,28 @@ public sealed class ReminderDeliveryTests
         await scenario.AtAsync(appointment.AddHours(-1));
         Assert.Single(FromBot(await scenario.PatientMessagesAsync(), scenario), m => m.Body!.StartsWith("📅", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_background_scheduler_sends_a_due_reminder_without_being_asked()
+    {
+        await using var scenario = await PatientScenario.StartAsync(Start, settings: new Dictionary<string, string?>
+        {
+            ["Vigil:Patients:SchedulerEnabled"] = "true",
+        });
+
+        scenario.Time.SetUtcNow(SaturdayEight.AddSeconds(-1));
+        scenario.Time.Advance(TimeSpan.FromSeconds(2));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        List<MessageDto> sent;
+        do
+        {
+            await Task.Delay(100);
+            scenario.Time.Advance(TimeSpan.FromSeconds(1));
+            sent = FromBot(await scenario.PatientMessagesAsync(), scenario);
+        }
+        while (sent.Count == 0 && DateTime.UtcNow < deadline);
+
+        var reminder = Assert.Single(sent);
+        Assert.Contains("due 08:00", reminder.Body, StringComparison.Ordinal);
+    }
 }
