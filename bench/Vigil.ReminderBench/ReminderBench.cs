@@ -62,17 +62,29 @@ internal static class ReminderBench
                     var demographics = JsonSerializer.Serialize(new PatientDemographics($"Patient {i}", "1960-01-01", "female", [], []));
                     db.PatientProfiles.Add(new PatientProfile
                     {
-                        Id = id, FhirId = $"bench-{i}", Demographics = ContentCipher.Encrypt(key!, id, demographics), TimeZone = zones[i % zones.Length],
-                        CreatedAt = now, UpdatedAt = now,
+                        Id = id,
+                        FhirId = $"bench-{i}",
+                        Demographics = ContentCipher.Encrypt(key!, id, demographics),
+                        TimeZone = zones[i % zones.Length],
+                        CreatedAt = now,
+                        UpdatedAt = now,
                     });
                     for (var m = 0; m < 3; m++)
                     {
                         var planId = Guid.CreateVersion7();
                         db.ReminderPlans.Add(new ReminderPlan
                         {
-                            Id = planId, PatientId = id, Kind = ReminderPlanKinds.Medication, Source = $"MedicationRequest/bench-{i}-{m}#1",
-                            Status = ReminderPlanStatuses.Active, Title = ContentCipher.Encrypt(key!, planId, $"Medication {m}"), TimingJson = timings[m],
-                            SeriesStart = now.AddDays(-30), MaterializedUntil = now, CreatedAt = now, UpdatedAt = now,
+                            Id = planId,
+                            PatientId = id,
+                            Kind = ReminderPlanKinds.Medication,
+                            Source = $"MedicationRequest/bench-{i}-{m}#1",
+                            Status = ReminderPlanStatuses.Active,
+                            Title = ContentCipher.Encrypt(key!, planId, $"Medication {m}"),
+                            TimingJson = timings[m],
+                            SeriesStart = now.AddDays(-30),
+                            MaterializedUntil = now,
+                            CreatedAt = now,
+                            UpdatedAt = now,
                         });
                     }
 
@@ -133,13 +145,22 @@ internal static class ReminderBench
                     var conversationId = Guid.CreateVersion7();
                     db.Users.Add(new VigilUser
                     {
-                        Id = id, UserName = $"bench-{id:N}", NormalizedUserName = $"BENCH-{id:N}".ToUpperInvariant(), DisplayName = "Bench patient",
-                        SecurityStamp = Guid.NewGuid().ToString("N"), CreatedAt = now,
+                        Id = id,
+                        UserName = $"bench-{id:N}",
+                        NormalizedUserName = $"BENCH-{id:N}".ToUpperInvariant(),
+                        DisplayName = "Bench patient",
+                        SecurityStamp = Guid.NewGuid().ToString("N"),
+                        CreatedAt = now,
                     });
                     db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = id, RoleId = roleId });
                     db.Conversations.Add(new Conversation
                     {
-                        Id = conversationId, Kind = ConversationKinds.Patient, Title = "Your care team", CreatedAt = now, CreatedBy = botId, PatientId = id,
+                        Id = conversationId,
+                        Kind = ConversationKinds.Patient,
+                        Title = "Your care team",
+                        CreatedAt = now,
+                        CreatedBy = botId,
+                        PatientId = id,
                         Members =
                         [
                             new ConversationMember { UserId = id, Role = MemberRoles.Member, JoinedAt = now },
@@ -152,8 +173,14 @@ internal static class ReminderBench
                     var plan = planOf[id];
                     db.Reminders.Add(new Reminder
                     {
-                        Id = Guid.CreateVersion7(), PlanId = plan.Id, PatientId = id, IsDose = true, DueAt = due, DeliverAt = due,
-                        LocalTime = due.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture), Status = ReminderStatuses.Scheduled,
+                        Id = Guid.CreateVersion7(),
+                        PlanId = plan.Id,
+                        PatientId = id,
+                        IsDose = true,
+                        DueAt = due,
+                        DeliverAt = due,
+                        LocalTime = due.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+                        Status = ReminderStatuses.Scheduled,
                     });
                 }
 

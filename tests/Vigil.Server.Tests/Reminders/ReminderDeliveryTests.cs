@@ -188,7 +188,7 @@ public sealed class ReminderDeliveryTests
     {
         await using var scenario = await PatientScenario.StartAsync(Start);
         var appointment = new DateTimeOffset(2026, 3, 30, 7, 30, 0, TimeSpan.Zero);
-        string Appointment(string status) =>
+        static string Appointment(string status) =>
             $$"""{"resourceType":"Appointment","id":"appt-1","status":"{{status}}","description":"Diabetes review with Dr Weber","start":"2026-03-30T07:30:00Z","end":"2026-03-30T08:00:00Z","participant":[{"actor":{"reference":"Patient/{{PatientScenario.PatientFhirId}}"},"status":"accepted"}]}""";
         Assert.Equal(1, (await scenario.ImportAsync(Appointment("booked"))).Created);
 
@@ -210,24 +210,25 @@ public sealed class ReminderDeliveryTests
     [Fact]
     public async Task The_background_scheduler_sends_a_due_reminder_without_being_asked()
     {
-        await using var scenario = await PatientScenario.StartAsync(Start, settings: new Dictionary<string, string?>
+        // Start just before the dose and let the clock run in small steps: a fake clock that jumps hours would fire
+        // the scheduler's one-second timer once per second skipped.
+        await using var scenario = await PatientScenario.StartAsync(SaturdayEight.AddSeconds(-5), settings: new Dictionary<string, string?>
         {
             ["Vigil:Patients:SchedulerEnabled"] = "true",
         });
 
-        scenario.Time.SetUtcNow(SaturdayEight.AddSeconds(-1));
-        scenario.Time.Advance(TimeSpan.FromSeconds(2));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         List<MessageDto> sent;
         do
         {
-            await Task.Delay(100);
             scenario.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(100);
             sent = FromBot(await scenario.PatientMessagesAsync(), scenario);
         }
         while (sent.Count == 0 && DateTime.UtcNow < deadline);
 
         var reminder = Assert.Single(sent);
         Assert.Contains("due 08:00", reminder.Body, StringComparison.Ordinal);
+        Assert.True(reminder.SentAt >= SaturdayEight);
     }
 }
