@@ -217,17 +217,7 @@ public sealed partial class FhirImporter(
             var planSource = $"{source}#{i + 1}";
             var plan = existing.SingleOrDefault(p => p.Source == planSource);
             var created = plan is null;
-            plan ??= new ReminderPlan
-            {
-                Id = ids.NewId(),
-                PatientId = patientId,
-                Kind = ReminderPlanKinds.Medication,
-                Source = planSource,
-                Status = ReminderPlanStatuses.Active,
-                Title = "",
-                CreatedAt = run.Now,
-                MaterializedUntil = run.Now,
-            };
+            plan ??= NewPlan(ReminderPlanKinds.Medication, patientId, planSource, run.Now);
             var (status, problem) = Classify(dosage);
             var timingJson = dosage.Timing is null ? null : FhirJson.Serialize(dosage.Timing);
             var replan = created || plan.TimingJson != timingJson || plan.Status != status || plan.SeriesStart != seriesStart;
@@ -316,17 +306,7 @@ public sealed partial class FhirImporter(
             ?? throw new ImportRefusal("The appointment has no start time.");
         var key = await KeyAsync(run, patientId, cancellationToken).ConfigureAwait(false);
         var created = plan is null;
-        plan ??= new ReminderPlan
-        {
-            Id = ids.NewId(),
-            PatientId = patientId,
-            Kind = ReminderPlanKinds.Appointment,
-            Source = source,
-            Status = ReminderPlanStatuses.Active,
-            Title = "",
-            CreatedAt = run.Now,
-            MaterializedUntil = run.Now,
-        };
+        plan ??= NewPlan(ReminderPlanKinds.Appointment, patientId, source, run.Now);
         var what = appointment.Description ?? appointment.ServiceType.FirstOrDefault()?.Text
             ?? appointment.ServiceType.FirstOrDefault()?.Coding.FirstOrDefault()?.Display ?? "Appointment";
         var moved = plan.AppointmentStart != start || plan.Status != ReminderPlanStatuses.Active;
@@ -349,6 +329,19 @@ public sealed partial class FhirImporter(
         run.Plans([plan]);
         return created ? Outcome.Created : Outcome.Updated;
     }
+
+    /// <summary>A new plan is scheduled from the moment it is imported: doses before then are not reminded.</summary>
+    private ReminderPlan NewPlan(string kind, Guid patientId, string source, DateTimeOffset now) => new()
+    {
+        Id = ids.NewId(),
+        PatientId = patientId,
+        Kind = kind,
+        Source = source,
+        Status = ReminderPlanStatuses.Active,
+        Title = "",
+        CreatedAt = now,
+        MaterializedUntil = now,
+    };
 
     private async Task EndPlanAsync(Run run, ReminderPlan plan, string reason, string version, CancellationToken cancellationToken)
     {

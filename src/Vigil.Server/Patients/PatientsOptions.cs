@@ -42,4 +42,15 @@ public sealed class PatientsOptions
     public int ClaimBatchSize { get; set; } = 2_000;
 
     public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>The organisation's patient-day clock: meal times and the span "N times a day" is spread over.</summary>
+    public TimeOnly Breakfast { get; set; } = new(8, 0);
+
+    public TimeOnly Lunch { get; set; } = new(12, 30);
+
+    public TimeOnly Dinner { get; set; } = new(18, 30);
+
+    public TimeOnly FirstDose { get; set; } = new(8, 0);
+
+    public TimeOnly LastDose { get; set; } = new(20, 0);
 }

@@ -14,8 +14,20 @@ public static class PatientsServiceCollectionExtensions
     {
         services.AddOptions<PatientsOptions>().BindConfiguration(PatientsOptions.Section).ValidateOnStart()
             .Validate(o => PatientTimeZones.IsKnown(o.DefaultTimeZone), "Vigil:Patients:DefaultTimeZone must be an IANA time zone.")
-            .Validate(o => o.PollInterval > TimeSpan.Zero && o.Horizon >= TimeSpan.FromHours(2), "PollInterval must be positive and Horizon at least 2 hours.");
-        services.AddSingleton(new TimingExpander());
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.Horizon >= TimeSpan.FromHours(2), "PollInterval must be positive and Horizon at least 2 hours.")
+            .Validate(o => o.FirstDose < o.LastDose, "Vigil:Patients:FirstDose must be earlier than LastDose.");
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PatientsOptions>>().Value;
+            return new TimingExpander(new DoseClock
+            {
+                Breakfast = NodaTime.LocalTime.FromTimeOnly(options.Breakfast),
+                Lunch = NodaTime.LocalTime.FromTimeOnly(options.Lunch),
+                Dinner = NodaTime.LocalTime.FromTimeOnly(options.Dinner),
+                FirstDose = NodaTime.LocalTime.FromTimeOnly(options.FirstDose),
+                LastDose = NodaTime.LocalTime.FromTimeOnly(options.LastDose),
+            });
+        });
         services.AddSingleton<ReminderCalendar>();
         services.AddScoped<FhirImporter>();
         return services;

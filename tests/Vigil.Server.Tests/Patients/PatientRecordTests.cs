@@ -149,4 +149,14 @@ public sealed class PatientRecordTests
         Assert.Equal(3, conversation.Members.Count);
         Assert.Contains(conversation.Members, m => m.UserId == scenario.ClinicianUser.Id);
     }
+
+    [Fact]
+    public async Task The_organisations_dose_clock_decides_when_twice_a_day_is()
+    {
+        await using var scenario = await PatientScenario.StartAsync(Start, timing: """{"repeat":{"frequency":2,"period":1,"periodUnit":"d"}}""",
+            settings: new Dictionary<string, string?> { ["Vigil:Patients:FirstDose"] = "07:00", ["Vigil:Patients:LastDose"] = "19:00" });
+        var day = (await scenario.Clinician.GetRemindersAsync(scenario.PatientId,
+            new DateTimeOffset(2026, 3, 28, 0, 0, 0, TimeSpan.FromHours(1)), new DateTimeOffset(2026, 3, 29, 0, 0, 0, TimeSpan.FromHours(1)))).Reminders;
+        Assert.Equal(["07:00", "19:00"], day.Select(r => r.DueLocal.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)));
+    }
 }
