@@ -43,7 +43,7 @@ internal static class VigilCommand
         Recursive = true,
     };
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default, TextReader? input = null)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -61,6 +61,7 @@ internal static class VigilCommand
         root.Subcommands.Add(Users(console, error));
         root.Subcommands.Add(LedgerCommands.Create(DataDir, console, error));
         root.Subcommands.Add(KeyCommands.Keys(DataDir, console, error));
+        root.Subcommands.Add(SafetyCommands.Create(console, input ?? Console.In, output, error));
         root.Subcommands.Add(FhirCommands.Create(DataDir, Server, SignInAsync, console, output, error));
         root.Subcommands.Add(KeyCommands.Gdpr(DataDir, parse => parse.GetValue(Server) is null ? null : ServerUri(parse), SignInAsync, console, error));
         var parsed = root.Parse(args);
