@@ -56,6 +56,7 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
         _hub.On<TypingDto>(nameof(IChatClient.Typing), t => Post(new Inbound.Other(() => Raise(Typing, t))));
         _hub.On<PresenceDto>(nameof(IChatClient.PresenceChanged), p => Post(new Inbound.Other(() => Raise(PresenceChanged, p))));
         _hub.On<ConversationDto>(nameof(IChatClient.ConversationAdded), c => Post(new Inbound.Added(c)));
+        _hub.On<SafetyCaseDto>(nameof(IChatClient.SafetyCaseOpened), c => Post(new Inbound.Other(() => Raise(SafetyCaseOpened, c))));
         _hub.Reconnecting += error => Raise(Reconnecting, error);
         _hub.Reconnected += _ =>
         {
@@ -82,6 +83,9 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
     public event Func<PresenceDto, Task>? PresenceChanged;
 
     public event Func<ConversationDto, Task>? ConversationAdded;
+
+    /// <summary>For SafetyOfficers: a new case in the triage queue.</summary>
+    public event Func<SafetyCaseDto, Task>? SafetyCaseOpened;
 
     public event Func<Exception?, Task>? Reconnecting;
 

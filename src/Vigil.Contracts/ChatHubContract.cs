@@ -18,6 +18,9 @@ public interface IChatClient
     Task PresenceChanged(PresenceDto presence);
 
     Task ConversationAdded(ConversationDto conversation);
+
+    /// <summary>To SafetyOfficers only: a new case in the triage queue (never to the conversation's members).</summary>
+    Task SafetyCaseOpened(SafetyCaseDto safetyCase);
 }
 
 /// <summary>Where the hub lives and the names of what clients may invoke on it.</summary>

@@ -13,6 +13,7 @@ using Vigil.Server.Patients;
 using Vigil.Server.Problems;
 using Vigil.Server.Realtime;
 using Vigil.Server.Reminders;
+using Vigil.Server.Safety;
 using Vigil.Server.Signatures;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -35,6 +36,7 @@ builder.Services.AddVigilMessaging();
 builder.Services.AddVigilAttachments();
 builder.Services.AddVigilRealtime();
 builder.Services.AddVigilPatients();
+builder.Services.AddVigilSafety();
 builder.Services.AddOpenApi();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 32);
@@ -58,6 +60,7 @@ app.MapVigilRealtime();
 app.MapPatients();
 app.MapReminders();
 app.MapFhir();
+app.MapSafety();
 
 await app.RunAsync();
 

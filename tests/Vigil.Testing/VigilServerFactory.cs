@@ -29,11 +29,25 @@ public sealed class VigilServerFactory : WebApplicationFactory<Program>
     {
         Time = time;
         DataDirectory = Directory.CreateTempSubdirectory("vigil-test-").FullName;
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        _settings = new Dictionary<string, string?>
         {
             ["Vigil:DataDirectory"] = DataDirectory,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (time is not null)
+        {
+            // On a fake clock the background loops only waste passes while tests jump hours ahead; tests that
+            // exercise them turn them back on.
+            _settings["Vigil:Patients:SchedulerEnabled"] = "false";
+            _settings["Vigil:Safety:MonitorEnabled"] = "false";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        _settings["Vigil:DataDirectory"] = DataDirectory;
     }
 
     public string DataDirectory { get; }

@@ -24,6 +24,12 @@ public sealed class Conversation
     /// <summary>For patient conversations: the patient, whose key encrypts the conversation.</summary>
     public Guid? PatientId { get; set; }
 
+    /// <summary>
+    /// Messages here are screened for adverse events after they commit (patient conversations always; HCP-facing and
+    /// patient-support channels when an administrator says so).
+    /// </summary>
+    public bool SafetyMonitored { get; set; }
+
     /// <summary>Under legal hold nothing in the conversation may be erased.</summary>
     public bool LegalHold { get; set; }
 

@@ -95,6 +95,7 @@ public sealed partial class ConversationService(
             CreatedBy = creatorId,
             DirectKey = directKey,
             PatientId = kind == ConversationKinds.Patient ? patientIds[0] : null,
+            SafetyMonitored = kind == ConversationKinds.Patient,
         };
         conversation.Members.Add(new ConversationMember { UserId = creatorId, Role = MemberRoles.Owner, JoinedAt = now });
         foreach (var id in others)

@@ -9,6 +9,7 @@ using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
 using Vigil.Server.Patients;
 using Vigil.Server.Reminders;
+using Vigil.Server.Safety;
 using Vigil.Server.Signatures;
 
 namespace Vigil.Server.Data;
@@ -49,6 +50,12 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
     public DbSet<Clinician> Clinicians => Set<Clinician>();
 
     public DbSet<FhirClientToken> FhirClientTokens => Set<FhirClientToken>();
+
+    public DbSet<SafetyScan> SafetyScans => Set<SafetyScan>();
+
+    public DbSet<SafetyCase> SafetyCases => Set<SafetyCase>();
+
+    public DbSet<SafetyCaseNote> SafetyCaseNotes => Set<SafetyCaseNote>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -227,6 +234,30 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
             client.Property(c => c.Name).HasMaxLength(100);
             client.Property(c => c.TokenHash).HasMaxLength(64);
             client.Property(c => c.Scopes).HasMaxLength(500);
+        });
+
+        builder.Entity<SafetyScan>(scan =>
+        {
+            scan.HasKey(s => new { s.MessageId, s.Version });
+            scan.HasIndex(s => s.EnqueuedAt);
+        });
+
+        builder.Entity<SafetyCase>(safetyCase =>
+        {
+            safetyCase.HasKey(c => c.Id);
+            safetyCase.HasIndex(c => new { c.MessageId, c.MessageVersion }).IsUnique();
+            safetyCase.HasIndex(c => new { c.Status, c.OpenedAt });
+            safetyCase.Property(c => c.Source).HasMaxLength(16);
+            safetyCase.Property(c => c.Seriousness).HasMaxLength(16);
+            safetyCase.Property(c => c.Status).HasMaxLength(16);
+            safetyCase.HasOne<Message>().WithMany().HasForeignKey(c => c.MessageId);
+        });
+
+        builder.Entity<SafetyCaseNote>(note =>
+        {
+            note.HasKey(n => n.Id);
+            note.HasIndex(n => n.CaseId);
+            note.HasOne<SafetyCase>().WithMany().HasForeignKey(n => n.CaseId);
         });
 
         builder.Entity<Attachment>(attachment =>

@@ -42,6 +42,9 @@ public static class LedgerActions
     public const string DoseRecorded = "patient.dose.recorded";
     public const string FhirClientCreated = "fhir.client.created";
     public const string FhirClientRevoked = "fhir.client.revoked";
+    public const string SafetyCaseOpened = "safety.case.opened";
+    public const string SafetyCaseUpdated = "safety.case.updated";
+    public const string SafetyMonitoringChanged = "safety.monitoring.changed";
 
     public static string MessageTarget(Guid messageId, int version) => $"message/{messageId:D}/v{version}";
 

@@ -156,6 +156,12 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
 
         batch.NewMessages.Add(message);
         batch.Remember(message);
+        if (conversation.SafetyMonitored)
+        {
+            // The outbox row commits with the message, so a crash before screening delays it but never skips it.
+            batch.Db.SafetyScans.Add(new Safety.SafetyScan { MessageId = message.Id, Version = 1, EnqueuedAt = batch.Now });
+        }
+
         batch.LedgerEvents.Add(new LedgerEvent(SenderId, LedgerActions.MessageCreated, LedgerActions.MessageTarget(message.Id, 1),
             Commitment: MessageCommitments.Version(key, message.Id, 1, body, SenderId, message.SentAt)));
         var dto = message.ToDto(body);
@@ -242,6 +248,11 @@ internal sealed class EditMessageCommand(Guid messageId, Guid editorId, EditMess
             message.EditReason, MessageCommitments.Version(key, message.Id, message.Version, request.Body, editorId, batch.Now)));
         var dto = message.ToDto(request.Body);
         batch.Events.Add(new MessageEditedEvent(dto));
+        if (conversation.SafetyMonitored)
+        {
+            batch.Db.SafetyScans.Add(new Safety.SafetyScan { MessageId = message.Id, Version = message.Version, EnqueuedAt = batch.Now });
+        }
+
         return dto;
     }
 }

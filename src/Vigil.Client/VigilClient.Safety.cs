@@ -1,0 +1,23 @@
+using Vigil.Contracts;
+
+namespace Vigil.Client;
+
+/// <summary>The pharmacovigilance triage queue (SafetyOfficers).</summary>
+public sealed partial class VigilClient
+{
+    public Task<IReadOnlyList<SafetyCaseDto>> ListSafetyCasesAsync(string? status = null, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<SafetyCaseDto>>(HttpMethod.Get, status is null ? "api/v1/safety/cases" : $"api/v1/safety/cases?status={Uri.EscapeDataString(status)}",
+            null, authenticate: true, cancellationToken);
+
+    public Task<SafetyCaseDto> GetSafetyCaseAsync(Guid caseId, CancellationToken cancellationToken = default) =>
+        SendAsync<SafetyCaseDto>(HttpMethod.Get, $"api/v1/safety/cases/{caseId}", null, authenticate: true, cancellationToken);
+
+    public Task<SafetyCaseDto> UpdateSafetyCaseAsync(Guid caseId, UpdateSafetyCaseRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<SafetyCaseDto>(HttpMethod.Patch, $"api/v1/safety/cases/{caseId}", request, authenticate: true, cancellationToken);
+
+    public Task<SafetyCaseDto> RaiseSafetyCaseAsync(RaiseSafetyCaseRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<SafetyCaseDto>(HttpMethod.Post, "api/v1/safety/cases", request, authenticate: true, cancellationToken);
+
+    public Task SetSafetyMonitoringAsync(Guid conversationId, bool monitored, CancellationToken cancellationToken = default) =>
+        SendAsync<object>(HttpMethod.Put, $"api/v1/conversations/{conversationId}/safety-monitoring", new SafetyMonitoringRequest(monitored), authenticate: true, cancellationToken);
+}

@@ -1,0 +1,61 @@
+namespace Vigil.Contracts;
+
+public static class SafetyCaseStatuses
+{
+    public const string New = "new";
+    public const string InReview = "in-review";
+    public const string ValidCase = "valid-case";
+    public const string NotAnAdverseEvent = "not-an-ae";
+    public const string Duplicate = "duplicate";
+    public const string Submitted = "submitted";
+
+    public static IReadOnlyList<string> All { get; } = [New, InReview, ValidCase, NotAnAdverseEvent, Duplicate, Submitted];
+}
+
+public static class SafetyCaseSeriousness
+{
+    public const string Serious = "serious";
+    public const string NonSerious = "non-serious";
+}
+
+public static class SafetyCaseSources
+{
+    public const string Detector = "detector";
+    public const string Manual = "manual";
+}
+
+/// <summary>A highlighted drug or event in the source message (UTF-16 offsets); <see cref="Context"/> is present, negated or hypothetical.</summary>
+public sealed record SafetyMentionDto(string Kind, string Text, int Start, int End, string Context);
+
+/// <summary>The four minimum criteria of a valid ICSR (ICH E2D), each found or missing.</summary>
+public sealed record IcsrCriteriaDto(bool IdentifiablePatient, bool IdentifiableReporter, bool SuspectProduct, bool AdverseEvent);
+
+public sealed record SafetyCaseDto(
+    Guid Id,
+    Guid MessageId,
+    int MessageVersion,
+    Guid ConversationId,
+    string Source,
+    double? Score,
+    IcsrCriteriaDto Criteria,
+    DateTimeOffset DayZero,
+    string? Seriousness,
+    DateTimeOffset? DueAt,
+    string Status,
+    Guid? AssigneeId,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset UpdatedAt,
+    string? MessageText,
+    IReadOnlyList<SafetyMentionDto> Mentions,
+    IReadOnlyList<SafetyCaseNoteDto> Notes);
+
+public sealed record SafetyCaseNoteDto(Guid AuthorId, DateTimeOffset At, string? Text);
+
+/// <summary>Body of <c>PATCH /api/v1/safety/cases/{id}</c>: any of status, seriousness, assignee, and a note to add.</summary>
+public sealed record UpdateSafetyCaseRequest(string? Status = null, string? Seriousness = null, Guid? AssigneeId = null, string? Note = null);
+
+/// <summary>Body of <c>POST /api/v1/safety/cases</c>: an officer raises a case from any message.</summary>
+public sealed record RaiseSafetyCaseRequest(Guid MessageId, string? Note = null);
+
+/// <summary>Body of <c>PUT /api/v1/conversations/{id}/safety-monitoring</c> (administrators).</summary>
+public sealed record SafetyMonitoringRequest(bool Monitored);
