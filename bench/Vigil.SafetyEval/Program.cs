@@ -44,6 +44,8 @@ foreach (var message in messages)
 Console.WriteLine();
 Console.WriteLine($"Throughput on one thread: {messages.Count / clock.Elapsed.TotalSeconds:N0} messages/s ({messages.Count:N0} sentences, mean {messages.Average(m => m.Length):N0} characters).");
 
+PhiEvaluation.Run(Path.Combine(shared, "pii", "presidio-synth", "synth_dataset_v2.json"));
+
 void Report(string name, int count, int positives, List<(bool Label, double Score)> scored)
 {
     foreach (var threshold in thresholds)

@@ -84,4 +84,23 @@ internal static class SafetyCommands
         }));
         return new Command("safety", "Pharmacovigilance: train and run the adverse-event detector.") { train, classify };
     }
+
+    public static Command Phi(TextReader input, TextWriter output, TextWriter error)
+    {
+        var scan = new Command("scan",
+            "Read one text per line on standard input; write per line a JSON array of the identifying information found: " +
+            "{\"start\", \"end\", \"type\", \"text\"} with UTF-16 offsets into that line.");
+        scan.SetAction((_, ct) => VigilCommand.Guarded(error, async () =>
+        {
+            var detector = new Vigil.Safety.Phi.PhiDetector();
+            // Readable output ("+49", "ü") for people and tools alike; it is data on standard output, never HTML.
+            var json = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            while (await input.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+            {
+                var spans = detector.Scan(line).Select(s => new { start = s.Start, end = s.End, type = s.Type, text = s.Text });
+                await output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(spans, json)).ConfigureAwait(false);
+            }
+        }));
+        return new Command("phi", "The PHI guard on the command line.") { scan };
+    }
 }

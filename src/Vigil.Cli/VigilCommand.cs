@@ -62,6 +62,7 @@ internal static class VigilCommand
         root.Subcommands.Add(LedgerCommands.Create(DataDir, console, error));
         root.Subcommands.Add(KeyCommands.Keys(DataDir, console, error));
         root.Subcommands.Add(SafetyCommands.Create(console, input ?? Console.In, output, error));
+        root.Subcommands.Add(SafetyCommands.Phi(input ?? Console.In, output, error));
         root.Subcommands.Add(FhirCommands.Create(DataDir, Server, SignInAsync, console, output, error));
         root.Subcommands.Add(KeyCommands.Gdpr(DataDir, parse => parse.GetValue(Server) is null ? null : ServerUri(parse), SignInAsync, console, error));
         var parsed = root.Parse(args);

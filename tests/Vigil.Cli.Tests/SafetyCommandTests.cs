@@ -59,4 +59,15 @@ public sealed class SafetyCommandTests : IDisposable
         Assert.Equal(1, missing.Code);
         Assert.StartsWith("vigil: no model at", missing.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Phi_scan_writes_a_JSON_array_of_spans_per_line()
+    {
+        var (code, output, error) = await CliRunner.RunWithInputAsync("Call Anna Schmidt on +49 30 1234567\nnothing here\n", "phi", "scan");
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        var lines = output.Trim().Split('\n');
+        Assert.Equal("""[{"start":5,"end":17,"type":"person","text":"Anna Schmidt"},{"start":21,"end":35,"type":"phone","text":"+49 30 1234567"}]""", lines[0]);
+        Assert.Equal("[]", lines[1]);
+    }
 }

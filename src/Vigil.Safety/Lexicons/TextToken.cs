@@ -28,7 +28,9 @@ public readonly record struct TextToken(string Text, int Start, int End)
                 i++;
             }
 
-            tokens.Add(new TextToken(text[start..i].Replace('’', '\'').ToLowerInvariant(), start, i));
+            // A possessive belongs to the word it follows: "Anna's" is Anna.
+            var end = i - start > 3 && (text[i - 2] is '\'' or '’') && text[i - 1] is 's' or 'S' ? i - 2 : i;
+            tokens.Add(new TextToken(text[start..end].Replace('’', '\'').ToLowerInvariant(), start, end));
         }
 
         return tokens;

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.Json;
+using Vigil.Safety.Phi;
+
+namespace Vigil.SafetyEval;
+
+/// <summary>
+/// Precision and recall of the PHI guard on presidio-research's labelled synthetic sentences (MIT), for the entity
+/// types that are HIPAA identifiers: a found span counts when it overlaps a labelled one; recall is per labelled span.
+/// </summary>
+internal static class PhiEvaluation
+{
+    private static readonly HashSet<string> Identifiers = new(StringComparer.Ordinal)
+    {
+        "PERSON", "STREET_ADDRESS", "PHONE_NUMBER", "EMAIL_ADDRESS", "CREDIT_CARD", "US_SSN", "DATE_TIME", "ZIP_CODE", "IP_ADDRESS",
+        "IBAN_CODE", "US_DRIVER_LICENSE",
+    };
+
+    public static void Run(string presidioJson)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(presidioJson));
+        var detector = new PhiDetector();
+        int found = 0, foundCorrect = 0;
+        var byType = new SortedDictionary<string, (int Gold, int Hit)>(StringComparer.Ordinal);
+        foreach (var sample in document.RootElement.EnumerateArray())
+        {
+            var text = sample.GetProperty("full_text").GetString()!;
+            var gold = sample.GetProperty("spans").EnumerateArray()
+                .Select(s => (Type: s.GetProperty("entity_type").GetString()!, Start: s.GetProperty("start_position").GetInt32(), End: s.GetProperty("end_position").GetInt32()))
+                .ToList();
+            var predicted = detector.Scan(text);
+            found += predicted.Count;
+            // A found span is right when it overlaps any labelled span (an organisation or city named as a person is a miss).
+            foundCorrect += predicted.Count(p => gold.Any(g => Identifiers.Contains(g.Type) && p.Start < g.End && g.Start < p.End));
+            foreach (var span in gold.Where(g => Identifiers.Contains(g.Type)))
+            {
+                var hit = predicted.Any(p => p.Start < span.End && span.Start < p.End);
+                var (g0, h0) = byType.GetValueOrDefault(span.Type);
+                byType[span.Type] = (g0 + 1, h0 + (hit ? 1 : 0));
+            }
+        }
+
+        var goldTotal = byType.Values.Sum(v => v.Gold);
+        var hitTotal = byType.Values.Sum(v => v.Hit);
+        Console.WriteLine();
+        Console.WriteLine("| presidio-synth (1,500 sentences) | labelled spans | recall |");
+        Console.WriteLine("| --- | ---: | ---: |");
+        foreach (var (type, (goldCount, hits)) in byType)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {type} | {goldCount:N0} | {hits / (double)goldCount:0.000} |"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| **all identifier types** | {goldTotal:N0} | **{hitTotal / (double)goldTotal:0.000}** (precision {foundCorrect / (double)Math.Max(1, found):0.000}) |"));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Vigil.Safety.Phi;
+using Vigil.Testing;
+
+namespace Vigil.Safety.Tests;
+
+public sealed class PhiDetectorTests
+{
+    [Theory]
+    [InlineData("Call her on +49 30 1234567 tomorrow.", PhiTypes.Phone, "+49 30 1234567")]
+    [InlineData("Mail anna.schmidt@example.org please", PhiTypes.Email, "anna.schmidt@example.org")]
+    [InlineData("SSN 123-45-6789 on file", PhiTypes.Ssn, "123-45-6789")]
+    [InlineData("Card 4111 1111 1111 1111 was charged", PhiTypes.CreditCard, "4111 1111 1111 1111")]
+    [InlineData("MRN: A123456789 in the chart", PhiTypes.Identifier, "A123456789")]
+    [InlineData("Born 04/02/1931 in Kansas", PhiTypes.Date, "04/02/1931")]
+    [InlineData("Admitted on March 5, 2024 at night", PhiTypes.Date, "March 5, 2024")]
+    [InlineData("She is 95 years old", PhiTypes.Age, "95 years old")]
+    [InlineData("Lives at 12 Oak Street, Springfield", PhiTypes.Address, "12 Oak Street")]
+    [InlineData("Her daughter Anna called about the visit", PhiTypes.Person, "Anna")]
+    [InlineData("Spoke with Mr. Koskinen this morning", PhiTypes.Person, "Koskinen")]
+    [InlineData("follow up with Jokubas Kalnins next week", PhiTypes.Person, "Jokubas Kalnins")]
+    [InlineData("my name is siiri", PhiTypes.Person, "siiri")]
+    [InlineData("Server 192.168.10.42 is down", PhiTypes.IpAddress, "192.168.10.42")]
+    public void Each_kind_of_identifier_is_found_with_its_exact_span(string text, string type, string found)
+    {
+        var span = Assert.Single(new PhiDetector().Scan(text), s => s.Type == type);
+        Assert.Equal(found, span.Text);
+        Assert.Equal(found, text[span.Start..span.End]);
+    }
+
+    [Theory]
+    [InlineData("The study meeting is on Monday at the site.")]
+    [InlineData("She is 45 years old and doing well.")]
+    [InlineData("Please upload the protocol to the ICU folder.")]
+    [InlineData("Take 500 mg twice a day.")]
+    public void Ordinary_text_is_not_flagged(string text) => Assert.Empty(new PhiDetector().Scan(text));
+
+    [Fact]
+    public void Offsets_are_UTF16_positions_in_the_original_line()
+    {
+        var text = "Über 👍 — call Šárka Ottová at 555-123-4567";
+        foreach (var span in new PhiDetector().Scan(text))
+        {
+            Assert.Equal(span.Text, text[span.Start..span.End]);
+        }
+
+        Assert.Contains(new PhiDetector().Scan(text), s => s.Text == "Šárka Ottová");
+    }
+
+    /// <summary>
+    /// Realistic chat lines built from the shared Synthea patients (names with their digits removed, birth dates, MRNs,
+    /// phone numbers, addresses), with those patients known to the guard as they are on the server.
+    /// </summary>
+    [Fact]
+    public void Chat_about_known_patients_is_caught_almost_always()
+    {
+        var patients = File.ReadLines(RepositoryPaths.SharedData("fhir", "synthea-10-patients", "Patient.ndjson"))
+            .Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        static string Clean(string name) => new([.. name.Where(c => !char.IsDigit(c))]);
+        var known = new List<string>();
+        var identifiers = new List<string>();
+        var lines = new List<(string Text, string[] Expected)>();
+        foreach (var p in patients)
+        {
+            var name = p.GetProperty("name")[0];
+            var given = Clean(name.GetProperty("given")[0].GetString()!);
+            var family = Clean(name.GetProperty("family").GetString()!);
+            var mrn = p.GetProperty("identifier").EnumerateArray()
+                .First(i => i.TryGetProperty("type", out var t) && t.GetProperty("coding")[0].GetProperty("code").GetString() == "MR").GetProperty("value").GetString()!;
+            var phone = p.GetProperty("telecom")[0].GetProperty("value").GetString()!;
+            var birth = DateTime.Parse(p.GetProperty("birthDate").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToString("MM/dd/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+            var street = p.GetProperty("address")[0].GetProperty("line")[0].GetString()!;
+            known.Add($"{given} {family}");
+            identifiers.Add(mrn);
+            lines.Add(($"can someone check on {given} {family} (DOB {birth}) before the trial visit?", [$"{given} {family}", birth]));
+            lines.Add(($"pt {family} called from {phone} about the dose change", [family, phone]));
+            lines.Add(($"Record {mrn} needs the new consent form", [mrn]));
+            lines.Add(($"{given}'s address on file is {street}", [given, street]));
+        }
+
+        var detector = new PhiDetector(known, identifiers);
+        int expected = 0, found = 0;
+        foreach (var (text, wanted) in lines)
+        {
+            var spans = detector.Scan(text);
+            foreach (var item in wanted)
+            {
+                expected++;
+                var start = text.IndexOf(item, StringComparison.Ordinal);
+                if (spans.Any(s => s.Start < start + item.Length && start < s.End))
+                {
+                    found++;
+                }
+            }
+        }
+
+        Assert.True(found / (double)expected >= 0.95, $"recall {found}/{expected}");
+    }
+}
