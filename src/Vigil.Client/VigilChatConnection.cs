@@ -57,6 +57,7 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
         _hub.On<PresenceDto>(nameof(IChatClient.PresenceChanged), p => Post(new Inbound.Other(() => Raise(PresenceChanged, p))));
         _hub.On<ConversationDto>(nameof(IChatClient.ConversationAdded), c => Post(new Inbound.Added(c)));
         _hub.On<SafetyCaseDto>(nameof(IChatClient.SafetyCaseOpened), c => Post(new Inbound.Other(() => Raise(SafetyCaseOpened, c))));
+        _hub.On<PhiFlagDto>(nameof(IChatClient.PhiFlagged), f => Post(new Inbound.Other(() => Raise(PhiFlagged, f))));
         _hub.Reconnecting += error => Raise(Reconnecting, error);
         _hub.Reconnected += _ =>
         {
@@ -86,6 +87,9 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
 
     /// <summary>For SafetyOfficers: a new case in the triage queue.</summary>
     public event Func<SafetyCaseDto, Task>? SafetyCaseOpened;
+
+    /// <summary>For ComplianceOfficers: PHI found where it does not belong.</summary>
+    public event Func<PhiFlagDto, Task>? PhiFlagged;
 
     public event Func<Exception?, Task>? Reconnecting;
 

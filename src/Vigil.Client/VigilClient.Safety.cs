@@ -2,7 +2,7 @@ using Vigil.Contracts;
 
 namespace Vigil.Client;
 
-/// <summary>The pharmacovigilance triage queue (SafetyOfficers).</summary>
+/// <summary>The pharmacovigilance triage queue (SafetyOfficers) and the PHI guard.</summary>
 public sealed partial class VigilClient
 {
     public Task<IReadOnlyList<SafetyCaseDto>> ListSafetyCasesAsync(string? status = null, CancellationToken cancellationToken = default) =>
@@ -20,4 +20,17 @@ public sealed partial class VigilClient
 
     public Task SetSafetyMonitoringAsync(Guid conversationId, bool monitored, CancellationToken cancellationToken = default) =>
         SendAsync<object>(HttpMethod.Put, $"api/v1/conversations/{conversationId}/safety-monitoring", new SafetyMonitoringRequest(monitored), authenticate: true, cancellationToken);
+
+    /// <summary>Checks a draft before sending it to the conversation: what identifying information it carries, if the conversation is not cleared for PHI.</summary>
+    public Task<PhiCheckDto> CheckPhiAsync(Guid conversationId, string body, CancellationToken cancellationToken = default) =>
+        SendAsync<PhiCheckDto>(HttpMethod.Post, $"api/v1/conversations/{conversationId}/phi-check", new PhiCheckRequest(body), authenticate: true, cancellationToken);
+
+    public Task ClassifyConversationAsync(Guid conversationId, bool phiAllowed, CancellationToken cancellationToken = default) =>
+        SendAsync<object>(HttpMethod.Put, $"api/v1/conversations/{conversationId}/classification", new ConversationClassificationRequest(phiAllowed), authenticate: true, cancellationToken);
+
+    public Task<IReadOnlyList<PhiFlagDto>> ListPhiFlagsAsync(bool unreviewedOnly = false, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<PhiFlagDto>>(HttpMethod.Get, $"api/v1/compliance/phi-flags?unreviewed={(unreviewedOnly ? "true" : "false")}", null, authenticate: true, cancellationToken);
+
+    public Task<PhiFlagDto> ReviewPhiFlagAsync(Guid flagId, CancellationToken cancellationToken = default) =>
+        SendAsync<PhiFlagDto>(HttpMethod.Post, $"api/v1/compliance/phi-flags/{flagId}/review", null, authenticate: true, cancellationToken);
 }

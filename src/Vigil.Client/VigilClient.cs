@@ -124,9 +124,9 @@ public sealed partial class VigilClient : IDisposable
     /// </summary>
     public async Task<MessageDto> SendMessageAsync(
         Guid conversationId, string body, string? clientMessageId = null, Guid? replyToId = null,
-        IReadOnlyList<Guid>? attachmentIds = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<Guid>? attachmentIds = null, CancellationToken cancellationToken = default, bool phiAcknowledged = false)
     {
-        var request = new SendMessageRequest(clientMessageId ?? Guid.NewGuid().ToString("N"), body, replyToId, attachmentIds);
+        var request = new SendMessageRequest(clientMessageId ?? Guid.NewGuid().ToString("N"), body, replyToId, attachmentIds, phiAcknowledged);
         return await RetryTransientAsync(
             ct => SendAsync<MessageDto>(HttpMethod.Post, $"api/v1/conversations/{conversationId}/messages", request, authenticate: true, ct),
             cancellationToken).ConfigureAwait(false);

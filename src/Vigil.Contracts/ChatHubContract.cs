@@ -21,6 +21,9 @@ public interface IChatClient
 
     /// <summary>To SafetyOfficers only: a new case in the triage queue (never to the conversation's members).</summary>
     Task SafetyCaseOpened(SafetyCaseDto safetyCase);
+
+    /// <summary>To ComplianceOfficers only: identifying information posted where it should not be.</summary>
+    Task PhiFlagged(PhiFlagDto flag);
 }
 
 /// <summary>Where the hub lives and the names of what clients may invoke on it.</summary>

@@ -4,11 +4,16 @@ namespace Vigil.Contracts;
 /// A send. <paramref name="ClientMessageId"/> is chosen by the client and makes retries idempotent: the same id in the
 /// same conversation from the same sender returns the message stored the first time.
 /// </summary>
+/// <param name="PhiAcknowledged">
+/// The sender was warned that the message carries identifying information (<c>POST …/phi-check</c>) and sends it
+/// anyway; recorded, and the message is still flagged to compliance officers.
+/// </param>
 public sealed record SendMessageRequest(
     string ClientMessageId,
     string Body,
     Guid? ReplyToId = null,
-    IReadOnlyList<Guid>? AttachmentIds = null);
+    IReadOnlyList<Guid>? AttachmentIds = null,
+    bool PhiAcknowledged = false);
 
 public sealed record EditMessageRequest(string Body, string Reason);
 

@@ -59,3 +59,30 @@ public sealed record RaiseSafetyCaseRequest(Guid MessageId, string? Note = null)
 
 /// <summary>Body of <c>PUT /api/v1/conversations/{id}/safety-monitoring</c> (administrators).</summary>
 public sealed record SafetyMonitoringRequest(bool Monitored);
+
+/// <summary>A span of identifying information (UTF-16 offsets into the body).</summary>
+public sealed record PhiSpanDto(int Start, int End, string Type, string Text);
+
+/// <summary>Body of <c>POST /api/v1/conversations/{id}/phi-check</c>: the draft to check before sending.</summary>
+public sealed record PhiCheckRequest(string Body);
+
+/// <summary>Whether the conversation may carry PHI, and what the draft contains if it may not.</summary>
+public sealed record PhiCheckDto(bool PhiAllowed, IReadOnlyList<PhiSpanDto> Findings);
+
+/// <summary>Body of <c>PUT /api/v1/conversations/{id}/classification</c> (administrators).</summary>
+public sealed record ConversationClassificationRequest(bool PhiAllowed);
+
+/// <summary>A message with identifying information in a conversation not cleared for it, for compliance officers.</summary>
+public sealed record PhiFlagDto(
+    Guid Id,
+    Guid MessageId,
+    int MessageVersion,
+    Guid ConversationId,
+    Guid SenderId,
+    IReadOnlyList<string> Types,
+    bool SenderAcknowledged,
+    DateTimeOffset FlaggedAt,
+    string? MessageText,
+    IReadOnlyList<PhiSpanDto> Findings,
+    Guid? ReviewedBy,
+    DateTimeOffset? ReviewedAt);

@@ -61,6 +61,7 @@ app.MapPatients();
 app.MapReminders();
 app.MapFhir();
 app.MapSafety();
+app.MapPhiGuard();
 
 await app.RunAsync();
 

@@ -216,7 +216,9 @@ public sealed partial class PhiDetector
     private static List<PhiSpan> Merge(List<PhiSpan> spans)
     {
         var merged = new List<PhiSpan>();
-        foreach (var span in spans.OrderBy(s => s.Start).ThenByDescending(s => s.End - s.Start))
+        // For the same stretch of text, the most specific kind wins: a known patient over a name-like pair.
+        static int Specificity(string type) => type switch { PhiTypes.KnownPatient => 0, PhiTypes.Person => 2, _ => 1 };
+        foreach (var span in spans.OrderBy(s => s.Start).ThenByDescending(s => s.End - s.Start).ThenBy(s => Specificity(s.Type)))
         {
             if (merged.Count > 0 && span.Start < merged[^1].End)
             {

@@ -30,6 +30,12 @@ public sealed class Conversation
     /// </summary>
     public bool SafetyMonitored { get; set; }
 
+    /// <summary>
+    /// Cleared for protected health information (patient and care conversations). Elsewhere (research, general
+    /// channels) the PHI guard warns senders and flags what gets through to compliance officers.
+    /// </summary>
+    public bool PhiAllowed { get; set; }
+
     /// <summary>Under legal hold nothing in the conversation may be erased.</summary>
     public bool LegalHold { get; set; }
 

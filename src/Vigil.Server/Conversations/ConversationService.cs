@@ -96,6 +96,9 @@ public sealed partial class ConversationService(
             DirectKey = directKey,
             PatientId = kind == ConversationKinds.Patient ? patientIds[0] : null,
             SafetyMonitored = kind == ConversationKinds.Patient,
+            // Care happens in patient conversations and in direct and group messages between colleagues; channels
+            // (research, general) are where PHI does not belong. Administrators reclassify either way.
+            PhiAllowed = kind != ConversationKinds.Channel,
         };
         conversation.Members.Add(new ConversationMember { UserId = creatorId, Role = MemberRoles.Owner, JoinedAt = now });
         foreach (var id in others)

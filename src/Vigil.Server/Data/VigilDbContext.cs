@@ -57,6 +57,8 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
 
     public DbSet<SafetyCaseNote> SafetyCaseNotes => Set<SafetyCaseNote>();
 
+    public DbSet<PhiFlag> PhiFlags => Set<PhiFlag>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no timestamp type and cannot order or compare DateTimeOffset stored as text. Vigil keeps every
@@ -251,6 +253,15 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
             safetyCase.Property(c => c.Seriousness).HasMaxLength(16);
             safetyCase.Property(c => c.Status).HasMaxLength(16);
             safetyCase.HasOne<Message>().WithMany().HasForeignKey(c => c.MessageId);
+        });
+
+        builder.Entity<PhiFlag>(flag =>
+        {
+            flag.HasKey(f => f.Id);
+            flag.HasIndex(f => new { f.MessageId, f.MessageVersion }).IsUnique();
+            flag.HasIndex(f => f.FlaggedAt);
+            flag.Property(f => f.Types).HasMaxLength(200);
+            flag.HasOne<Message>().WithMany().HasForeignKey(f => f.MessageId);
         });
 
         builder.Entity<SafetyCaseNote>(note =>

@@ -45,6 +45,10 @@ public static class LedgerActions
     public const string SafetyCaseOpened = "safety.case.opened";
     public const string SafetyCaseUpdated = "safety.case.updated";
     public const string SafetyMonitoringChanged = "safety.monitoring.changed";
+    public const string PhiWarningOverridden = "phi.warning.overridden";
+    public const string PhiFlagged = "phi.flagged";
+    public const string PhiFlagReviewed = "phi.flag.reviewed";
+    public const string ConversationClassified = "conversation.classified";
 
     public static string MessageTarget(Guid messageId, int version) => $"message/{messageId:D}/v{version}";
 

@@ -156,14 +156,26 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
 
         batch.NewMessages.Add(message);
         batch.Remember(message);
-        if (conversation.SafetyMonitored)
+        if (conversation.SafetyMonitored || !conversation.PhiAllowed)
         {
             // The outbox row commits with the message, so a crash before screening delays it but never skips it.
-            batch.Db.SafetyScans.Add(new Safety.SafetyScan { MessageId = message.Id, Version = 1, EnqueuedAt = batch.Now });
+            batch.Db.SafetyScans.Add(new Safety.SafetyScan
+            {
+                MessageId = message.Id,
+                Version = 1,
+                EnqueuedAt = batch.Now,
+                PhiAcknowledged = Request.PhiAcknowledged && !conversation.PhiAllowed,
+            });
         }
+
 
         batch.LedgerEvents.Add(new LedgerEvent(SenderId, LedgerActions.MessageCreated, LedgerActions.MessageTarget(message.Id, 1),
             Commitment: MessageCommitments.Version(key, message.Id, 1, body, SenderId, message.SentAt)));
+        if (Request.PhiAcknowledged && !conversation.PhiAllowed)
+        {
+            batch.LedgerEvents.Add(new LedgerEvent(SenderId, LedgerActions.PhiWarningOverridden, LedgerActions.MessageTarget(message.Id, 1)));
+        }
+
         var dto = message.ToDto(body);
         batch.Events.Add(new MessageCreatedEvent(dto));
         return new SendOutcome(dto, Created: true);
@@ -248,7 +260,7 @@ internal sealed class EditMessageCommand(Guid messageId, Guid editorId, EditMess
             message.EditReason, MessageCommitments.Version(key, message.Id, message.Version, request.Body, editorId, batch.Now)));
         var dto = message.ToDto(request.Body);
         batch.Events.Add(new MessageEditedEvent(dto));
-        if (conversation.SafetyMonitored)
+        if (conversation.SafetyMonitored || !conversation.PhiAllowed)
         {
             batch.Db.SafetyScans.Add(new Safety.SafetyScan { MessageId = message.Id, Version = message.Version, EnqueuedAt = batch.Now });
         }

@@ -37,6 +37,8 @@ internal static class SafetyEndpoints
         services.AddSingleton<SafetyMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<SafetyMonitor>());
         services.AddScoped<SafetyCases>();
+        services.AddSingleton<PhiGuard>();
+        services.AddScoped<PhiFlags>();
         services.AddAuthorizationBuilder().AddPolicy(SafetyPolicy, policy => policy.RequireRole(VigilRoles.SafetyOfficer));
         return services;
     }

@@ -11,12 +11,15 @@ namespace Vigil.Server.Safety;
 
 /// <summary>
 /// Screens the safety outbox after messages commit, never in the send path: each pending message version is read,
-/// decrypted, run through the detector, and the outcome recorded by the writer (outbox row removed, case opened,
-/// ledgered). SafetyOfficers hear of a new case at once over the hub; the conversation's members are never told.
+/// decrypted, run through the adverse-event detector (screened conversations) and the PHI guard (conversations not
+/// cleared for PHI), and the outcome recorded by the writer (outbox row removed, case opened or PHI flagged,
+/// ledgered). SafetyOfficers hear of a new case and ComplianceOfficers of a flag at once over the hub; the
+/// conversation's members are never told.
 /// </summary>
 public sealed partial class SafetyMonitor(
     IServiceScopeFactory scopes,
     SafetyDetector detector,
+    PhiGuard phiGuard,
     MessageWriter writer,
     DataKeyStore dataKeys,
     IHubContext<ChatHub, IChatClient> hub,
@@ -87,22 +90,68 @@ public sealed partial class SafetyMonitor(
                 }
 
                 var text = ContentCipher.Decrypt(key, message.Id, message.Body);
-                var finding = detector.Analyze(text);
-                var safetyCase = finding.IsAdverseEvent
-                    ? SafetyCases.NewCase(message, conversation, finding, text, conversation.PatientId == message.SenderId, key, ids.NewId(),
-                        time.GetUtcNow(), SafetyCaseSources.Detector, openedBy: null)
-                    : null;
-                results.Add(new SafetyScanResult(scan.MessageId, scan.Version, safetyCase));
+                SafetyCase? safetyCase = null;
+                if (conversation.SafetyMonitored)
+                {
+                    var finding = detector.Analyze(text);
+                    safetyCase = finding.IsAdverseEvent
+                        ? SafetyCases.NewCase(message, conversation, finding, text, conversation.PatientId == message.SenderId, key, ids.NewId(),
+                            time.GetUtcNow(), SafetyCaseSources.Detector, openedBy: null)
+                        : null;
+                }
+
+                PhiFlag? flag = null;
+                if (!conversation.PhiAllowed && await phiGuard.ScanAsync(text, cancellationToken).ConfigureAwait(false) is { Count: > 0 } spans)
+                {
+                    var flagId = ids.NewId();
+                    flag = new PhiFlag
+                    {
+                        Id = flagId,
+                        MessageId = message.Id,
+                        MessageVersion = message.Version,
+                        ConversationId = conversation.Id,
+                        SenderId = message.SenderId,
+                        Types = string.Join(',', spans.Select(s => s.Type).Distinct()),
+                        Findings = ContentCipher.Encrypt(key, flagId, System.Text.Json.JsonSerializer.Serialize(spans)),
+                        SenderAcknowledged = scan.PhiAcknowledged,
+                        FlaggedAt = time.GetUtcNow(),
+                    };
+                }
+
+                results.Add(new SafetyScanResult(scan.MessageId, scan.Version, safetyCase, flag));
             }
         }
 
-        var opened = await writer.SubmitAsync(new RecordSafetyScansCommand(results), cancellationToken).ConfigureAwait(false);
-        if (opened.Count > 0)
+        var outcome = await writer.SubmitAsync(new RecordSafetyScansCommand(results), cancellationToken).ConfigureAwait(false);
+        if (outcome.Cases.Count > 0)
         {
-            await NotifyAsync(opened, cancellationToken).ConfigureAwait(false);
+            await NotifyAsync(outcome.Cases, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (outcome.Flags.Count > 0)
+        {
+            await NotifyComplianceAsync(outcome.Flags, cancellationToken).ConfigureAwait(false);
         }
 
         return results.Count;
+    }
+
+    private static async Task<List<string>> GroupsOfAsync(VigilDbContext db, string role, CancellationToken cancellationToken) =>
+        (await (from ur in db.UserRoles
+                join r in db.Roles on ur.RoleId equals r.Id
+                where r.Name == role
+                select ur.UserId).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(ChatGroups.User).ToList();
+
+    private async Task NotifyComplianceAsync(List<PhiFlag> flags, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        var reviews = scope.ServiceProvider.GetRequiredService<PhiFlags>();
+        var groups = await GroupsOfAsync(db, VigilRoles.ComplianceOfficer, cancellationToken).ConfigureAwait(false);
+        foreach (var flag in flags)
+        {
+            await hub.Clients.Groups(groups).PhiFlagged(await reviews.ToDtoAsync(flag, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        }
     }
 
     private async Task NotifyAsync(List<SafetyCase> opened, CancellationToken cancellationToken)
@@ -110,11 +159,7 @@ public sealed partial class SafetyMonitor(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         var cases = scope.ServiceProvider.GetRequiredService<SafetyCases>();
-        var officers = await (from ur in db.UserRoles
-                              join r in db.Roles on ur.RoleId equals r.Id
-                              where r.Name == VigilRoles.SafetyOfficer
-                              select ur.UserId).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var groups = officers.Select(ChatGroups.User).ToList();
+        var groups = await GroupsOfAsync(db, VigilRoles.SafetyOfficer, cancellationToken).ConfigureAwait(false);
         foreach (var safetyCase in opened)
         {
             await hub.Clients.Groups(groups).SafetyCaseOpened(await cases.ToDtoAsync(safetyCase, withNotes: false, cancellationToken).ConfigureAwait(false))

@@ -1,6 +1,6 @@
 namespace Vigil.Server.Safety;
 
-/// <summary>The safety outbox: a message version waiting to be screened for adverse events.</summary>
+/// <summary>The safety outbox: a message version waiting to be screened for adverse events and misplaced PHI.</summary>
 public sealed class SafetyScan
 {
     public Guid MessageId { get; set; }
@@ -8,4 +8,7 @@ public sealed class SafetyScan
     public int Version { get; set; }
 
     public DateTimeOffset EnqueuedAt { get; set; }
+
+    /// <summary>The sender was warned about identifying information and sent anyway.</summary>
+    public bool PhiAcknowledged { get; set; }
 }

@@ -197,6 +197,9 @@ namespace Vigil.Server.Data.Migrations
                     b.Property<Guid?>("PatientId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("PhiAllowed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("SafetyMonitored")
                         .HasColumnType("INTEGER");
 
@@ -948,6 +951,55 @@ namespace Vigil.Server.Data.Migrations
                     b.ToTable("ReminderPlans");
                 });
 
+            modelBuilder.Entity("Vigil.Server.Safety.PhiFlag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Findings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FlaggedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MessageVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReviewedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ReviewedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SenderAcknowledged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Types")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FlaggedAt");
+
+                    b.HasIndex("MessageId", "MessageVersion")
+                        .IsUnique();
+
+                    b.ToTable("PhiFlags");
+                });
+
             modelBuilder.Entity("Vigil.Server.Safety.SafetyCase", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1055,6 +1107,9 @@ namespace Vigil.Server.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("EnqueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PhiAcknowledged")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("MessageId", "Version");
@@ -1229,6 +1284,15 @@ namespace Vigil.Server.Data.Migrations
                     b.HasOne("Vigil.Server.Patients.PatientProfile", null)
                         .WithMany()
                         .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vigil.Server.Safety.PhiFlag", b =>
+                {
+                    b.HasOne("Vigil.Server.Messaging.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
