@@ -15,6 +15,14 @@ public sealed partial class VigilClient
     public Task<SafetyCaseDto> UpdateSafetyCaseAsync(Guid caseId, UpdateSafetyCaseRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<SafetyCaseDto>(HttpMethod.Patch, $"api/v1/safety/cases/{caseId}", request, authenticate: true, cancellationToken);
 
+    /// <summary>The case as an ICH E2B(R3) ICSR, HL7 v3 XML.</summary>
+    public Task<string> ExportSafetyCaseE2bAsync(Guid caseId, CancellationToken cancellationToken = default) =>
+        SendAsync<string>(HttpMethod.Get, $"api/v1/safety/cases/{caseId}/e2b", null, authenticate: true, cancellationToken);
+
+    /// <summary>The case as a human-readable HTML page.</summary>
+    public Task<string> GetSafetyCaseSummaryAsync(Guid caseId, CancellationToken cancellationToken = default) =>
+        SendAsync<string>(HttpMethod.Get, $"api/v1/safety/cases/{caseId}/summary", null, authenticate: true, cancellationToken);
+
     public Task<SafetyCaseDto> RaiseSafetyCaseAsync(RaiseSafetyCaseRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<SafetyCaseDto>(HttpMethod.Post, "api/v1/safety/cases", request, authenticate: true, cancellationToken);
 

@@ -44,6 +44,7 @@ public static class LedgerActions
     public const string FhirClientRevoked = "fhir.client.revoked";
     public const string SafetyCaseOpened = "safety.case.opened";
     public const string SafetyCaseUpdated = "safety.case.updated";
+    public const string SafetyCaseExported = "safety.case.exported";
     public const string SafetyMonitoringChanged = "safety.monitoring.changed";
     public const string PhiWarningOverridden = "phi.warning.overridden";
     public const string PhiFlagged = "phi.flagged";

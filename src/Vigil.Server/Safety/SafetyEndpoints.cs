@@ -21,6 +21,9 @@ internal static class SafetyEndpoints
         cases.MapPatch("/{id:guid}", Update).WithName("UpdateSafetyCase")
             .WithSummary("Status (new → in-review → valid-case / not-an-ae / duplicate → submitted), seriousness, assignee, a note.")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        cases.MapGet("/{id:guid}/e2b", E2b).WithName("ExportSafetyCaseE2b")
+            .WithSummary("The case as an ICH E2B(R3) ICSR (HL7 v3 XML) with the elements the conversation provides.").ProducesProblem(404);
+        cases.MapGet("/{id:guid}/summary", Summary).WithName("SafetyCaseSummary").WithSummary("A human-readable HTML summary.").ProducesProblem(404);
         cases.MapPost("/", Raise).WithName("RaiseSafetyCase").WithSummary("Raise a case on any message by hand.").ProducesProblem(404).ProducesProblem(409);
         app.MapPut("/api/v1/conversations/{id:guid}/safety-monitoring", SetMonitoring).WithTags("Safety").WithName("SetSafetyMonitoring")
             .WithSummary("Screen an HCP-facing or patient-support conversation for adverse events (administrators).")
@@ -37,6 +40,7 @@ internal static class SafetyEndpoints
         services.AddSingleton<SafetyMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<SafetyMonitor>());
         services.AddScoped<SafetyCases>();
+        services.AddScoped<IcsrExport>();
         services.AddSingleton<PhiGuard>();
         services.AddScoped<PhiFlags>();
         services.AddAuthorizationBuilder().AddPolicy(SafetyPolicy, policy => policy.RequireRole(VigilRoles.SafetyOfficer));
@@ -51,6 +55,12 @@ internal static class SafetyEndpoints
 
     private static async Task<Ok<SafetyCaseDto>> Update(Guid id, UpdateSafetyCaseRequest request, HttpContext context, SafetyCases cases, CancellationToken cancellationToken) =>
         TypedResults.Ok(await cases.UpdateAsync(id, context.User.UserId(), request, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<ContentHttpResult> E2b(Guid id, HttpContext context, IcsrExport export, CancellationToken cancellationToken) =>
+        TypedResults.Text(await export.E2bAsync(id, context.User.UserId(), cancellationToken).ConfigureAwait(false), "application/xml", System.Text.Encoding.UTF8);
+
+    private static async Task<ContentHttpResult> Summary(Guid id, HttpContext context, IcsrExport export, CancellationToken cancellationToken) =>
+        TypedResults.Text(await export.HtmlAsync(id, context.User.UserId(), cancellationToken).ConfigureAwait(false), "text/html", System.Text.Encoding.UTF8);
 
     private static async Task<Created<SafetyCaseDto>> Raise(RaiseSafetyCaseRequest request, HttpContext context, SafetyCases cases, CancellationToken cancellationToken)
     {
