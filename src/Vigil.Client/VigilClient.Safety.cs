@@ -41,4 +41,10 @@ public sealed partial class VigilClient
 
     public Task<PhiFlagDto> ReviewPhiFlagAsync(Guid flagId, CancellationToken cancellationToken = default) =>
         SendAsync<PhiFlagDto>(HttpMethod.Post, $"api/v1/compliance/phi-flags/{flagId}/review", null, authenticate: true, cancellationToken);
+
+    public Task<WebhookCreatedDto> CreateWebhookAsync(CreateWebhookRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<WebhookCreatedDto>(HttpMethod.Post, "api/v1/webhooks", request, authenticate: true, cancellationToken);
+
+    public Task<IReadOnlyList<WebhookDto>> ListWebhooksAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<WebhookDto>>(HttpMethod.Get, "api/v1/webhooks", null, authenticate: true, cancellationToken);
 }

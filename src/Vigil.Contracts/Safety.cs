@@ -86,3 +86,11 @@ public sealed record PhiFlagDto(
     IReadOnlyList<PhiSpanDto> Findings,
     Guid? ReviewedBy,
     DateTimeOffset? ReviewedAt);
+
+/// <summary>Body of <c>POST /api/v1/webhooks</c>: events from <c>message.created</c>, <c>safety.case.opened</c>, <c>reminder.missed</c>.</summary>
+public sealed record CreateWebhookRequest(string Name, string Url, IReadOnlyList<string> Events);
+
+/// <summary>A new subscription with its signing secret, shown only here.</summary>
+public sealed record WebhookCreatedDto(Guid Id, string Name, string Url, IReadOnlyList<string> Events, string Secret);
+
+public sealed record WebhookDto(Guid Id, string Name, string Url, IReadOnlyList<string> Events, int Delivered, int Pending, int Failed);

@@ -15,6 +15,7 @@ using Vigil.Server.Realtime;
 using Vigil.Server.Reminders;
 using Vigil.Server.Safety;
 using Vigil.Server.Signatures;
+using Vigil.Server.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
@@ -37,6 +38,7 @@ builder.Services.AddVigilAttachments();
 builder.Services.AddVigilRealtime();
 builder.Services.AddVigilPatients();
 builder.Services.AddVigilSafety();
+builder.Services.AddVigilWebhooks();
 builder.Services.AddOpenApi();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 32);
@@ -62,6 +64,7 @@ app.MapReminders();
 app.MapFhir();
 app.MapSafety();
 app.MapPhiGuard();
+app.MapWebhooks();
 
 await app.RunAsync();
 

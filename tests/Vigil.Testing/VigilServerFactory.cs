@@ -40,6 +40,7 @@ public sealed class VigilServerFactory : WebApplicationFactory<Program>
             // exercise them turn them back on.
             _settings["Vigil:Patients:SchedulerEnabled"] = "false";
             _settings["Vigil:Safety:MonitorEnabled"] = "false";
+            _settings["Vigil:Webhooks:DispatcherEnabled"] = "false";
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

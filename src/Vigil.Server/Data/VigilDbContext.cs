@@ -11,6 +11,7 @@ using Vigil.Server.Patients;
 using Vigil.Server.Reminders;
 using Vigil.Server.Safety;
 using Vigil.Server.Signatures;
+using Vigil.Server.Webhooks;
 
 namespace Vigil.Server.Data;
 
@@ -58,6 +59,10 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
     public DbSet<SafetyCaseNote> SafetyCaseNotes => Set<SafetyCaseNote>();
 
     public DbSet<PhiFlag> PhiFlags => Set<PhiFlag>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -262,6 +267,24 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
             flag.HasIndex(f => f.FlaggedAt);
             flag.Property(f => f.Types).HasMaxLength(200);
             flag.HasOne<Message>().WithMany().HasForeignKey(f => f.MessageId);
+        });
+
+        builder.Entity<WebhookSubscription>(subscription =>
+        {
+            subscription.HasKey(s => s.Id);
+            subscription.Property(s => s.Name).HasMaxLength(100);
+            subscription.Property(s => s.Url).HasMaxLength(2000);
+            subscription.Property(s => s.Events).HasMaxLength(200);
+        });
+
+        builder.Entity<WebhookDelivery>(delivery =>
+        {
+            delivery.HasKey(d => d.Id);
+            delivery.HasIndex(d => new { d.DeliveredAt, d.FailedAt, d.NextAttemptAt });
+            delivery.Property(d => d.Event).HasMaxLength(64);
+            delivery.Property(d => d.LastError).HasMaxLength(200);
+            delivery.Property(d => d.ClaimedBy).HasMaxLength(64);
+            delivery.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId);
         });
 
         builder.Entity<SafetyCaseNote>(note =>

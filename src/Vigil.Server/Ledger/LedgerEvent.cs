@@ -50,6 +50,8 @@ public static class LedgerActions
     public const string PhiFlagged = "phi.flagged";
     public const string PhiFlagReviewed = "phi.flag.reviewed";
     public const string ConversationClassified = "conversation.classified";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeleted = "webhook.deleted";
 
     public static string MessageTarget(Guid messageId, int version) => $"message/{messageId:D}/v{version}";
 

@@ -27,6 +27,7 @@ public sealed partial class MessageWriter : BackgroundService
     private readonly LedgerAppender _ledger;
     private readonly CommitmentKeyStore _keys;
     private readonly DataKeyStore _dataKeys;
+    private readonly Webhooks.WebhookRegistry _webhooks;
 
     public MessageWriter(
         IServiceScopeFactory scopes,
@@ -38,8 +39,10 @@ public sealed partial class MessageWriter : BackgroundService
         LedgerAppender ledger,
         CommitmentKeyStore keys,
         DataKeyStore dataKeys,
+        Webhooks.WebhookRegistry webhooks,
         ILogger<MessageWriter> logger)
     {
+        _webhooks = webhooks;
         _metrics = metrics;
         _ledger = ledger;
         _keys = keys;
@@ -136,7 +139,7 @@ public sealed partial class MessageWriter : BackgroundService
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var batch = new WriteBatch(db, _time, _ids, _keys, _dataKeys, optimistic);
+        var batch = new WriteBatch(db, _time, _ids, _keys, _dataKeys, optimistic, _webhooks);
         var started = Stopwatch.GetTimestamp();
         await batch.PrefetchSendsAsync([.. commands.OfType<SendMessageCommand>()], cancellationToken).ConfigureAwait(false);
         foreach (var command in commands)

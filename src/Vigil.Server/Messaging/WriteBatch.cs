@@ -17,7 +17,8 @@ namespace Vigil.Server.Messaging;
 /// send would scan each conversation's messages.
 /// </param>
 internal sealed class WriteBatch(
-    VigilDbContext db, TimeProvider time, IIdGenerator ids, CommitmentKeyStore keys, DataKeyStore dataKeys, bool optimistic)
+    VigilDbContext db, TimeProvider time, IIdGenerator ids, CommitmentKeyStore keys, DataKeyStore dataKeys, bool optimistic,
+    Webhooks.WebhookRegistry? webhooks = null)
 {
     private readonly Dictionary<Guid, Conversation?> _conversations = [];
     private readonly Dictionary<(Guid, Guid), ConversationMember?> _members = [];
@@ -50,6 +51,9 @@ internal sealed class WriteBatch(
 
         return key;
     }
+
+    /// <summary>Queues a webhook event in this batch's transaction, so it is delivered if and only if the change commits.</summary>
+    public void Webhook(string eventName, object data) => webhooks?.Enqueue(db, ids, eventName, data, Now);
 
     /// <summary>A subject's existing data key (null when erased or never made).</summary>
     public Task<byte[]?> DataKeyAsync(Guid subjectId, CancellationToken cancellationToken) => dataKeys.GetAsync(db, subjectId, cancellationToken);

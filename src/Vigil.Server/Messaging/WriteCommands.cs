@@ -178,6 +178,7 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
 
         var dto = message.ToDto(body);
         batch.Events.Add(new MessageCreatedEvent(dto));
+        batch.Webhook(Webhooks.WebhookEvents.MessageCreated, new { messageId = message.Id, conversationId = ConversationId, sequence = message.Sequence, senderId = SenderId });
         return new SendOutcome(dto, Created: true);
     }
 

@@ -20,6 +20,8 @@ public sealed partial class ReminderScheduler(
     ReminderMaterializer materializer,
     MessageWriter writer,
     CareBot bot,
+    Webhooks.WebhookRegistry webhooks,
+    Data.IIdGenerator idGenerator,
     TimeProvider time,
     IOptions<PatientsOptions> options,
     ILogger<ReminderScheduler> logger) : BackgroundService
@@ -121,10 +123,25 @@ public sealed partial class ReminderScheduler(
             .Where(r => r.IsDose && r.Status == ReminderStatuses.Sent && r.Outcome == null && r.DueAt < answerBy)
             .OrderBy(r => r.DueAt).Select(r => new { r.Id, r.PatientId }).Take(10_000).ToListAsync(cancellationToken).ConfigureAwait(false);
         var ids = unanswered.Select(r => r.Id).ToList();
-        var missed = ids.Count == 0 ? 0 : await db.Reminders
-            .Where(r => ids.Contains(r.Id) && r.Outcome == null)
-            .ExecuteUpdateAsync(r => r.SetProperty(x => x.Outcome, DoseOutcomes.Missed).SetProperty(x => x.OutcomeReason, "no answer"), cancellationToken)
-            .ConfigureAwait(false);
+        var missed = 0;
+        if (ids.Count > 0)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            missed = await db.Reminders
+                .Where(r => ids.Contains(r.Id) && r.Outcome == null)
+                .ExecuteUpdateAsync(r => r.SetProperty(x => x.Outcome, DoseOutcomes.Missed).SetProperty(x => x.OutcomeReason, "no answer"), cancellationToken)
+                .ConfigureAwait(false);
+            // Only the doses this pass marked (an answer may have arrived in between).
+            var marked = await db.Reminders.Where(r => ids.Contains(r.Id) && r.Outcome == DoseOutcomes.Missed && r.OutcomeReason == "no answer")
+                .Select(r => r.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var dose in unanswered.Where(u => marked.Contains(u.Id)))
+            {
+                webhooks.Enqueue(db, idGenerator, Webhooks.WebhookEvents.ReminderMissed, new { reminderId = dose.Id, patientId = dose.PatientId }, now);
+            }
+
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         // Doses missed because the server was down also count; look at every patient with a fresh, unalerted miss.
         var patients = await db.Reminders.AsNoTracking()

@@ -39,6 +39,7 @@ internal sealed class RecordSafetyScansCommand(IReadOnlyList<SafetyScanResult> r
             }
 
             batch.Db.SafetyCases.Add(safetyCase);
+            batch.Webhook(Webhooks.WebhookEvents.SafetyCaseOpened, new { caseId = safetyCase.Id, messageId = safetyCase.MessageId, dayZero = safetyCase.DayZero });
             batch.LedgerEvents.Add(new LedgerEvent(null, LedgerActions.SafetyCaseOpened, $"safety-case/{safetyCase.Id:D}",
                 $"{safetyCase.Source} on {LedgerActions.MessageTarget(safetyCase.MessageId, safetyCase.MessageVersion)}, score {safetyCase.Score:0.000}"));
             opened.Add(safetyCase);

@@ -39,6 +39,7 @@ internal sealed class PatientScenario : IAsyncDisposable
         {
             ["Vigil:Patients:SchedulerEnabled"] = "false",
             ["Vigil:Safety:MonitorEnabled"] = "false",
+            ["Vigil:Webhooks:DispatcherEnabled"] = "false",
             // Days pass on the fake clock in these tests; sessions must outlive them.
             ["Vigil:Sessions:IdleTimeout"] = "1.00:00:00",
             ["Vigil:Sessions:AccessTokenLifetime"] = "1.00:00:00",
