@@ -47,4 +47,7 @@ public sealed partial class VigilClient
 
     public Task<IReadOnlyList<WebhookDto>> ListWebhooksAsync(CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<WebhookDto>>(HttpMethod.Get, "api/v1/webhooks", null, authenticate: true, cancellationToken);
+
+    public Task<IncomingWebhookCreatedDto> CreateIncomingWebhookAsync(CreateIncomingWebhookRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<IncomingWebhookCreatedDto>(HttpMethod.Post, "api/v1/webhooks/incoming", request, authenticate: true, cancellationToken);
 }

@@ -47,7 +47,8 @@ public sealed record MessageDto(
     IReadOnlyList<AttachmentDto> Attachments,
     bool ContentErased = false,
     IReadOnlyList<SignatureDto>? Signatures = null,
-    ReminderPromptDto? Reminder = null);
+    ReminderPromptDto? Reminder = null,
+    bool Automated = false);
 
 /// <summary>
 /// On a reminder from the care bot: the reminder to answer and the quick replies it offers

@@ -94,3 +94,12 @@ public sealed record CreateWebhookRequest(string Name, string Url, IReadOnlyList
 public sealed record WebhookCreatedDto(Guid Id, string Name, string Url, IReadOnlyList<string> Events, string Secret);
 
 public sealed record WebhookDto(Guid Id, string Name, string Url, IReadOnlyList<string> Events, int Delivered, int Pending, int Failed);
+
+/// <summary>Body of <c>POST /api/v1/webhooks/incoming</c>.</summary>
+public sealed record CreateIncomingWebhookRequest(string Name, Guid ConversationId);
+
+/// <summary>The incoming webhook's URL (with its secret token), shown only here.</summary>
+public sealed record IncomingWebhookCreatedDto(Guid Id, string Name, Guid ConversationId, Guid BotUserId, string Url);
+
+/// <summary>Body of <c>POST /api/v1/hooks/{token}</c>.</summary>
+public sealed record IncomingWebhookPost(string Text, string? ClientMessageId = null);

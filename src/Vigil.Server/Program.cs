@@ -65,6 +65,7 @@ app.MapFhir();
 app.MapSafety();
 app.MapPhiGuard();
 app.MapWebhooks();
+app.MapIncomingWebhooks();
 
 await app.RunAsync();
 

@@ -64,6 +64,8 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<IncomingWebhook> IncomingWebhooks => Set<IncomingWebhook>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no timestamp type and cannot order or compare DateTimeOffset stored as text. Vigil keeps every
@@ -275,6 +277,14 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
             subscription.Property(s => s.Name).HasMaxLength(100);
             subscription.Property(s => s.Url).HasMaxLength(2000);
             subscription.Property(s => s.Events).HasMaxLength(200);
+        });
+
+        builder.Entity<IncomingWebhook>(hook =>
+        {
+            hook.HasKey(h => h.Id);
+            hook.HasIndex(h => h.TokenHash).IsUnique();
+            hook.Property(h => h.Name).HasMaxLength(100);
+            hook.Property(h => h.TokenHash).HasMaxLength(64);
         });
 
         builder.Entity<WebhookDelivery>(delivery =>

@@ -17,6 +17,9 @@ public sealed class Message
 
     public Guid? ReplyToId { get; set; }
 
+    /// <summary>Sent by a bot (the care bot, an incoming webhook), shown as automated to readers.</summary>
+    public bool Automated { get; set; }
+
     /// <summary>Set on the care bot's reminder messages: the reminder the patient answers with a quick reply.</summary>
     public Guid? ReminderId { get; set; }
 

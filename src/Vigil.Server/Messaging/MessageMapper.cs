@@ -16,7 +16,8 @@ internal static class MessageMapper
             message.DeletedAt is not null, message.DeletedAt, message.DeletedBy, message.DeletedReason,
             message.Mentions, [.. message.Attachments.Select(a => a.ToDto())],
             ContentErased: plaintext is null && message.DeletedAt is null,
-            Reminder: message.ReminderId is { } reminderId ? new ReminderPromptDto(reminderId, ReminderQuickReplies.All) : null);
+            Reminder: message.ReminderId is { } reminderId ? new ReminderPromptDto(reminderId, ReminderQuickReplies.All) : null,
+            Automated: message.Automated);
 
     public static AttachmentDto ToDto(this Attachment attachment) =>
         new(attachment.Id, attachment.FileName, attachment.ContentType, attachment.Size, attachment.Sha256);

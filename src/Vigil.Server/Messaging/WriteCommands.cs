@@ -95,6 +95,9 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
 
     public SendMessageRequest Request { get; } = request;
 
+    /// <summary>Sent by a bot (care bot, incoming webhook): marked as automated.</summary>
+    public bool Automated { get; init; }
+
     protected override Task<SendOutcome> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken) =>
         StageAsync(batch, reminderId: null, cancellationToken);
 
@@ -145,6 +148,7 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
             Body = ContentCipher.Encrypt(dataKey, id, body),
             ReplyToId = Request.ReplyToId,
             ReminderId = reminderId,
+            Automated = Automated,
             SentAt = batch.Now,
             Mentions = mentions,
             Attachments = attachments,

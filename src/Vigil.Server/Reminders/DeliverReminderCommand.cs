@@ -78,7 +78,8 @@ internal sealed class DeliverReminderCommand(Guid reminderId, Guid botId, Patien
         }
 
         var send = new SendMessageCommand(patient.ConversationId!.Value, botId,
-            new SendMessageRequest(ClientMessageId: string.Create(CultureInfo.InvariantCulture, $"reminder:{reminder.Id:N}:{reminder.Snoozes}"), Body: body));
+            new SendMessageRequest(ClientMessageId: string.Create(CultureInfo.InvariantCulture, $"reminder:{reminder.Id:N}:{reminder.Snoozes}"), Body: body))
+        { Automated = true };
         try
         {
             var outcome = await send.StageAsync(batch, isDose ? reminder.Id : null, cancellationToken).ConfigureAwait(false);

@@ -39,6 +39,7 @@ internal sealed class MissedDosesAlertCommand(Guid patientId, IReadOnlyList<Guid
         {
             await new SendMessageCommand(conversationId.Value, botId,
                     new SendMessageRequest(ClientMessageId: $"missed-alert:{doses.Max(d => d.Id):N}", Body: body))
+            { Automated = true }
                 .StageAsync(batch, reminderId: null, cancellationToken).ConfigureAwait(false);
             return true;
         }

@@ -31,6 +31,7 @@ public sealed class ReminderDeliveryTests
         Assert.Contains("due 08:00", reminder.Body, StringComparison.Ordinal);
         Assert.NotNull(reminder.Reminder);
         Assert.Equal(ReminderQuickReplies.All, reminder.Reminder.QuickReplies);
+        Assert.True(reminder.Automated);
 
         // The next morning is the first in summer time: still 08:00 in Berlin, now 06:00 UTC.
         Assert.Equal(0, (await scenario.AtAsync(SundayEight.AddMinutes(-1))).Sent);

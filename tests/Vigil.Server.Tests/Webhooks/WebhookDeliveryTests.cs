@@ -120,4 +120,35 @@ public sealed class WebhookDeliveryTests
             scenario.Admin.CreateWebhookAsync(new CreateWebhookRequest("x", "https://example.org/hook", ["everything"])));
         Assert.Equal(HttpStatusCode.BadRequest, badEvent.Status);
     }
+
+    [Fact]
+    public async Task An_incoming_webhook_posts_into_its_conversation_as_an_automated_bot_and_nowhere_else()
+    {
+        await using var scenario = await PatientScenario.StartAsync(Start, withAccount: false);
+        var (nurse, nurseUser) = await scenario.Factory.UserAsync("nurse", VigilRoles.Clinician);
+        using (nurse)
+        {
+            var channel = await scenario.Clinician.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Channel, [nurseUser.Id], "Lab results"));
+            var hook = await scenario.Admin.CreateIncomingWebhookAsync(new CreateIncomingWebhookRequest("LIMS", channel.Id));
+            using var http = scenario.Factory.CreateClient();
+
+            using var posted = await http.PostAsync(new Uri(hook.Url.TrimStart('/'), UriKind.Relative),
+                new StringContent("""{"text":"Batch 42 results are ready.","clientMessageId":"lims-42"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+            using var again = await http.PostAsync(new Uri(hook.Url.TrimStart('/'), UriKind.Relative),
+                new StringContent("""{"text":"Batch 42 results are ready.","clientMessageId":"lims-42"}""", System.Text.Encoding.UTF8, "application/json"));
+
+            var message = Assert.Single(await nurse.GetMessagesAsync(channel.Id));
+            Assert.True(message.Automated);
+            Assert.Equal(hook.BotUserId, message.SenderId);
+            Assert.Equal("Batch 42 results are ready.", message.Body);
+
+            using var wrong = await http.PostAsync(new Uri("api/v1/hooks/vih_nope", UriKind.Relative),
+                new StringContent("""{"text":"x"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
+            using var empty = await http.PostAsync(new Uri(hook.Url.TrimStart('/'), UriKind.Relative),
+                new StringContent("""{"text":""}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        }
+    }
 }
