@@ -52,13 +52,7 @@ public sealed class PhiFlags(VigilDbContext db, DataKeyStore dataKeys, LedgerApp
         if (key is not null)
         {
             findings = JsonSerializer.Deserialize<List<PhiSpanDto>>(ContentCipher.Decrypt(key, flag.Id, flag.Findings)) ?? [];
-            var message = await db.Messages.AsNoTracking().Where(m => m.Id == flag.MessageId).Select(m => new { m.Version, m.Body })
-                .SingleAsync(cancellationToken).ConfigureAwait(false);
-            var stored = message.Version == flag.MessageVersion
-                ? message.Body
-                : await db.MessageVersions.AsNoTracking().Where(v => v.MessageId == flag.MessageId && v.Version == flag.MessageVersion)
-                    .Select(v => v.Body).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            text = stored is null ? null : ContentCipher.Decrypt(key, flag.MessageId, stored);
+            text = await MessageVersionText.LoadAsync(db, key, flag.MessageId, flag.MessageVersion, cancellationToken).ConfigureAwait(false);
         }
 
         return new PhiFlagDto(flag.Id, flag.MessageId, flag.MessageVersion, flag.ConversationId, flag.SenderId, flag.Types.Split(','),

@@ -212,18 +212,8 @@ public sealed class SafetyCases(
     internal async Task<SafetyCaseDto> ToDtoAsync(SafetyCase safetyCase, bool withNotes, CancellationToken cancellationToken)
     {
         var key = await ConversationKeyAsync(safetyCase.ConversationId, cancellationToken).ConfigureAwait(false);
-        string? text = null;
-        if (key is not null)
-        {
-            // The version the case was raised on, even if the message was edited since (Part 11: nothing obscured).
-            var current = await db.Messages.AsNoTracking().Where(m => m.Id == safetyCase.MessageId).Select(m => new { m.Version, m.Body })
-                .SingleAsync(cancellationToken).ConfigureAwait(false);
-            var stored = current.Version == safetyCase.MessageVersion
-                ? current.Body
-                : await db.MessageVersions.AsNoTracking().Where(v => v.MessageId == safetyCase.MessageId && v.Version == safetyCase.MessageVersion)
-                    .Select(v => v.Body).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            text = stored is null ? null : ContentCipher.Decrypt(key, safetyCase.MessageId, stored);
-        }
+        // The version the case was raised on, even if the message was edited since (Part 11: nothing obscured).
+        var text = key is null ? null : await MessageVersionText.LoadAsync(db, key, safetyCase.MessageId, safetyCase.MessageVersion, cancellationToken).ConfigureAwait(false);
 
         var mentions = key is null || safetyCase.Mentions is null
             ? []
