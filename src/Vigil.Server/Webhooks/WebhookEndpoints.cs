@@ -27,7 +27,9 @@ internal static class WebhookEndpoints
     public static IServiceCollection AddVigilWebhooks(this IServiceCollection services)
     {
         services.AddSingleton<WebhookRegistry>();
-        services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+                PrivateAddressGuard.Handler(provider.GetRequiredService<IConfiguration>().GetValue("Vigil:Webhooks:AllowPrivateAddresses", defaultValue: false)));
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
         return services;

@@ -62,10 +62,13 @@ public sealed class WebhookDeliveryTests
 
     private static WebhookDispatcher Dispatcher(PatientScenario scenario) => scenario.Factory.Services.GetRequiredService<WebhookDispatcher>();
 
+    // The receivers here listen on loopback, which production refuses (see the SSRF test below).
+    private static readonly Dictionary<string, string?> AllowLoopback = new() { ["Vigil:Webhooks:AllowPrivateAddresses"] = "true" };
+
     [Fact]
     public async Task Events_are_delivered_signed_with_identifiers_only()
     {
-        await using var scenario = await PatientScenario.StartAsync(Start);
+        await using var scenario = await PatientScenario.StartAsync(Start, settings: AllowLoopback);
         await using var receiver = await Receiver.StartAsync();
         var hook = await scenario.Admin.CreateWebhookAsync(new CreateWebhookRequest("EHR bridge", receiver.Url, [WebhookEvents.MessageCreated]));
         var conversation = (await scenario.Patient!.GetPatientAsync(scenario.PatientId)).ConversationId!.Value;
@@ -87,7 +90,7 @@ public sealed class WebhookDeliveryTests
     [Fact]
     public async Task A_failing_receiver_is_retried_with_backoff_until_it_answers()
     {
-        await using var scenario = await PatientScenario.StartAsync(Start);
+        await using var scenario = await PatientScenario.StartAsync(Start, settings: AllowLoopback);
         await using var receiver = await Receiver.StartAsync(failures: 2);
         await scenario.Admin.CreateWebhookAsync(new CreateWebhookRequest("flaky", receiver.Url, [WebhookEvents.MessageCreated]));
         var conversation = (await scenario.Patient!.GetPatientAsync(scenario.PatientId)).ConversationId!.Value;
@@ -104,6 +107,19 @@ public sealed class WebhookDeliveryTests
 
         var listed = Assert.Single(await scenario.Admin.ListWebhooksAsync());
         Assert.Equal((1, 0, 0), (listed.Delivered, listed.Pending, listed.Failed));
+    }
+
+    [Fact]
+    public async Task Deliveries_to_the_servers_own_network_are_refused_by_default()
+    {
+        await using var scenario = await PatientScenario.StartAsync(Start);
+        await using var receiver = await Receiver.StartAsync();
+        await scenario.Admin.CreateWebhookAsync(new CreateWebhookRequest("internal", receiver.Url, [WebhookEvents.MessageCreated]));
+        var conversation = (await scenario.Patient!.GetPatientAsync(scenario.PatientId)).ConversationId!.Value;
+        await scenario.Patient.SendMessageAsync(conversation, "hello");
+
+        Assert.Equal(1, (await Dispatcher(scenario).RunOnceAsync(CancellationToken.None)).Retrying);
+        Assert.Empty(receiver.Received);
     }
 
     [Fact]
