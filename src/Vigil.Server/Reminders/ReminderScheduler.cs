@@ -27,7 +27,7 @@ public sealed partial class ReminderScheduler(
     ILogger<ReminderScheduler> logger) : BackgroundService
 {
     /// <summary>Who holds a claim: unique per process, at most 64 characters.</summary>
-    public string NodeId { get; } = $"{Guid.NewGuid():N}/{Environment.ProcessId}/{Environment.MachineName}" is var id && id.Length > 64 ? id[..64] : id;
+    public string NodeId { get; } = NewNodeId();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -166,6 +166,12 @@ public sealed partial class ReminderScheduler(
         }
 
         return (missed, alerts);
+    }
+
+    private static string NewNodeId()
+    {
+        var id = $"{Guid.NewGuid():N}/{Environment.ProcessId}/{Environment.MachineName}";
+        return id.Length > 64 ? id[..64] : id;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminders: {Claimed} claimed, {Sent} sent, {NotSent} not sent")]
