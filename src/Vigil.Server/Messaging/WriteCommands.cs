@@ -172,7 +172,6 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
             });
         }
 
-
         batch.LedgerEvents.Add(new LedgerEvent(SenderId, LedgerActions.MessageCreated, LedgerActions.MessageTarget(message.Id, 1),
             Commitment: MessageCommitments.Version(key, message.Id, 1, body, SenderId, message.SentAt)));
         if (Request.PhiAcknowledged && !conversation.PhiAllowed)
