@@ -50,4 +50,11 @@ public sealed partial class VigilClient
 
     public Task<IncomingWebhookCreatedDto> CreateIncomingWebhookAsync(CreateIncomingWebhookRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<IncomingWebhookCreatedDto>(HttpMethod.Post, "api/v1/webhooks/incoming", request, authenticate: true, cancellationToken);
+
+    /// <summary>A bot account with a scoped API token (administrators); use the token with <see cref="UseBotToken"/>.</summary>
+    public Task<BotCreatedDto> CreateBotAsync(CreateBotRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<BotCreatedDto>(HttpMethod.Post, "api/v1/bots", request, authenticate: true, cancellationToken);
+
+    /// <summary>Acts as a bot: its token does not expire and is never refreshed (an administrator revokes it).</summary>
+    public void UseBotToken(string token) => Remember(new TokenResponse(token, "", (int)TimeSpan.FromDays(3650).TotalSeconds));
 }

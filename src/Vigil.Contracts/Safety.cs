@@ -103,3 +103,9 @@ public sealed record IncomingWebhookCreatedDto(Guid Id, string Name, Guid Conver
 
 /// <summary>Body of <c>POST /api/v1/hooks/{token}</c>.</summary>
 public sealed record IncomingWebhookPost(string Text, string? ClientMessageId = null);
+
+/// <summary>Body of <c>POST /api/v1/bots</c>: scopes from <c>conversations:read</c>, <c>messages:read</c>, <c>messages:write</c>.</summary>
+public sealed record CreateBotRequest(string Name, IReadOnlyList<string> Scopes);
+
+/// <summary>A new bot account and its API token, shown only here.</summary>
+public sealed record BotCreatedDto(Guid UserId, string Name, IReadOnlyList<string> Scopes, string Token);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using Vigil.Server.Attachments;
+using Vigil.Server.Bots;
 using Vigil.Server.Compliance;
 using Vigil.Server.Conversations;
 using Vigil.Server.Data;
@@ -39,6 +40,7 @@ builder.Services.AddVigilRealtime();
 builder.Services.AddVigilPatients();
 builder.Services.AddVigilSafety();
 builder.Services.AddVigilWebhooks();
+builder.Services.AddVigilBots();
 builder.Services.AddOpenApi();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 32);
@@ -47,6 +49,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseMiddleware<BotScopeMiddleware>();
 app.UseAuthorization();
 
 app.MapOpenApi().AllowAnonymous();
@@ -66,6 +69,7 @@ app.MapSafety();
 app.MapPhiGuard();
 app.MapWebhooks();
 app.MapIncomingWebhooks();
+app.MapBots();
 
 await app.RunAsync();
 

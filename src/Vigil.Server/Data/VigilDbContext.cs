@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Attachments;
+using Vigil.Server.Bots;
 using Vigil.Server.Conversations;
 using Vigil.Server.Fhir;
 using Vigil.Server.Identity;
@@ -65,6 +66,8 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public DbSet<IncomingWebhook> IncomingWebhooks => Set<IncomingWebhook>();
+
+    public DbSet<BotToken> BotTokens => Set<BotToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -277,6 +280,14 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
             subscription.Property(s => s.Name).HasMaxLength(100);
             subscription.Property(s => s.Url).HasMaxLength(2000);
             subscription.Property(s => s.Events).HasMaxLength(200);
+        });
+
+        builder.Entity<BotToken>(token =>
+        {
+            token.HasKey(t => t.Id);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.Scopes).HasMaxLength(200);
         });
 
         builder.Entity<IncomingWebhook>(hook =>

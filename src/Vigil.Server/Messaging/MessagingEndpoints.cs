@@ -47,7 +47,7 @@ internal static class MessagingEndpoints
         CancellationToken cancellationToken)
     {
         input.ValidateSend(request);
-        var outcome = await writer.SubmitAsync(new SendMessageCommand(conversationId, context.User.UserId(), request), cancellationToken)
+        var outcome = await writer.SubmitAsync(new SendMessageCommand(conversationId, context.User.UserId(), request) { Automated = context.User.IsInRole(VigilRoles.Bot) }, cancellationToken)
             .ConfigureAwait(false);
         return outcome.Created
             ? TypedResults.Created($"/api/v1/messages/{outcome.Message.Id}", outcome.Message)
