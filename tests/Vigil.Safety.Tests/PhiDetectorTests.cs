@@ -21,6 +21,8 @@ public sealed class PhiDetectorTests
     [InlineData("follow up with Jokubas Kalnins next week", PhiTypes.Person, "Jokubas Kalnins")]
     [InlineData("my name is siiri", PhiTypes.Person, "siiri")]
     [InlineData("Server 192.168.10.42 is down", PhiTypes.IpAddress, "192.168.10.42")]
+    [InlineData("My zip code is 2200", PhiTypes.ZipCode, "2200")]
+    [InlineData("She moved to ARENDAL 4844 last year", PhiTypes.ZipCode, "4844")]
     public void Each_kind_of_identifier_is_found_with_its_exact_span(string text, string type, string found)
     {
         var span = Assert.Single(new PhiDetector().Scan(text), s => s.Type == type);

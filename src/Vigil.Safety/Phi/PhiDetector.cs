@@ -104,9 +104,12 @@ public sealed partial class PhiDetector
             Add(m.Index, m.Index + m.Length, PhiTypes.Address);
         }
 
-        foreach (Match m in ZipCode().Matches(text))
+        foreach (var pattern in new[] { ZipCode(), PostalCode() })
         {
-            Add(m.Groups["zip"].Index, m.Groups["zip"].Index + m.Groups["zip"].Length, PhiTypes.ZipCode);
+            foreach (Match m in pattern.Matches(text))
+            {
+                Add(m.Groups["zip"].Index, m.Groups["zip"].Index + m.Groups["zip"].Length, PhiTypes.ZipCode);
+            }
         }
 
         foreach (var pattern in new[] { NumericDate(), WrittenDate() })
@@ -276,6 +279,10 @@ public sealed partial class PhiDetector
 
     [GeneratedRegex(@"(?<=(?:\b[A-Z]{2}|[\p{L},])\s{1,3})(?<zip>\d{5}(?:-\d{4})?)\b(?!\s*(?:mg|ml|units?|mcg|%))")]
     private static partial Regex ZipCode();
+
+    // "zip code is 2200", "ARENDAL 4844", "ÖVERTURINGEN 840 24": postal codes outside the US, by cue or after a town in capitals.
+    [GeneratedRegex(@"(?:\b(?i:zip|postal|post)\s?(?i:code)(?:\s+is)?[:\s]\s*|\b\p{Lu}{3,}\s+)(?<zip>\d{3}\s?\d{2}|\d{4,5})\b")]
+    private static partial Regex PostalCode();
 
     [GeneratedRegex(@"\b(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})\b")]
     private static partial Regex NumericDate();
