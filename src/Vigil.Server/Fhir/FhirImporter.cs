@@ -118,7 +118,8 @@ public sealed partial class FhirImporter(
             patient.BirthDate,
             patient.Gender?.ToString().ToLowerInvariant(),
             [.. patient.Identifier.Where(i => !string.IsNullOrEmpty(i.Value)).Select(i => new PatientIdentifier(i.System, i.Value!))],
-            [.. patient.Telecom.Where(t => !string.IsNullOrEmpty(t.Value)).Select(t => new PatientIdentifier(t.System?.ToString().ToLowerInvariant(), t.Value!))]);
+            [.. patient.Telecom.Where(t => !string.IsNullOrEmpty(t.Value)).Select(t => new PatientIdentifier(t.System?.ToString().ToLowerInvariant(), t.Value!))],
+            [.. patient.Contact.Select(c => c.Name).OfType<HumanName>().Select(n => Truncate(Format(n), 200))]);
         profile.Demographics = ContentCipher.Encrypt(key, profile.Id, JsonSerializer.Serialize(demographics));
         profile.FhirVersion = version;
         profile.Language = patient.Communication.FirstOrDefault(c => c.Preferred == true)?.Language?.Coding.FirstOrDefault()?.Code

@@ -10,7 +10,7 @@ namespace Vigil.Server.Safety;
 
 /// <summary>
 /// The server's PHI guard: the rule-based detector, taught the names and identifiers of the organisation's own
-/// patients (decrypted from their profiles, held in memory only, refreshed every few minutes).
+/// patients and their contacts (decrypted from their profiles, held in memory only, refreshed every few minutes).
 /// </summary>
 public sealed class PhiGuard(IServiceScopeFactory scopes, DataKeyStore dataKeys, TimeProvider time)
 {
@@ -55,6 +55,7 @@ public sealed class PhiGuard(IServiceScopeFactory scopes, DataKeyStore dataKeys,
                 if (demographics is not null)
                 {
                     names.Add(demographics.Name);
+                    names.AddRange(demographics.Relatives ?? []);
                     identifiers.AddRange(demographics.Identifiers.Select(i => i.Value));
                 }
             }

@@ -34,6 +34,8 @@ public sealed class PhiGuardTests
             Assert.Contains(check.Findings, f => f.Type == "known-patient" && f.Text == "Anna Schmidt");
             Assert.Contains(check.Findings, f => f.Type == "phone" && Draft[f.Start..f.End] == "+49 30 1234567");
             Assert.Empty((await nurse.CheckPhiAsync(channel.Id, "Site visit moved to Thursday.")).Findings);
+            var relative = await nurse.CheckPhiAsync(channel.Id, "can quandt collect the prescription today");
+            Assert.Contains(relative.Findings, f => f.Type == "known-patient" && f.Text == "quandt");
 
             var patientConversation = (await scenario.Patient!.GetPatientAsync(scenario.PatientId)).ConversationId!.Value;
             var care = await scenario.Clinician.CheckPhiAsync(patientConversation, Draft);
