@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
 using Vigil.Server.Data;
+using Vigil.Server.Identity;
 using Vigil.Server.Keys;
 using Vigil.Server.Ledger;
 using Vigil.Server.Problems;
@@ -300,10 +301,7 @@ public sealed partial class ConversationService(
         db.Conversations.AsNoTracking().Include(c => c.Members).SingleOrDefaultAsync(where, cancellationToken);
 
     private async Task<List<Guid>> PatientsAmongAsync(List<Guid> userIds, CancellationToken cancellationToken) =>
-        await (from ur in db.UserRoles
-               join r in db.Roles on ur.RoleId equals r.Id
-               where r.Name == VigilRoles.Patient && userIds.Contains(ur.UserId)
-               select ur.UserId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        await db.UsersInRole(VigilRoles.Patient).Where(id => userIds.Contains(id)).ToListAsync(cancellationToken).ConfigureAwait(false);
 
     private static string DirectKey(Guid a, Guid b) => a.CompareTo(b) < 0 ? $"{a:N}:{b:N}" : $"{b:N}:{a:N}";
 

@@ -40,14 +40,8 @@ internal static class PhiGuardEndpoints
     private static async Task<NoContent> Classify(
         Guid id, ConversationClassificationRequest request, HttpContext context, VigilDbContext db, LedgerAppender ledger, TimeProvider time, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var conversation = await db.Conversations.SingleOrDefaultAsync(c => c.Id == id, cancellationToken).ConfigureAwait(false)
-            ?? throw ProblemException.NotFound("The conversation");
-        conversation.PhiAllowed = request.PhiAllowed;
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await ledger.AppendAsync(db, [new LedgerEvent(context.User.UserId(), LedgerActions.ConversationClassified, LedgerActions.ConversationTarget(id),
-            request.PhiAllowed ? "PHI allowed" : "PHI not allowed")], time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await ConversationSettings.ChangeAsync(db, ledger, time, id, context.User.UserId(), conversation => conversation.PhiAllowed = request.PhiAllowed,
+            LedgerActions.ConversationClassified, request.PhiAllowed ? "PHI allowed" : "PHI not allowed", cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 

@@ -103,10 +103,7 @@ public sealed class SafetyCases(
 
         if (request.AssigneeId is { } assignee && assignee != safetyCase.AssigneeId)
         {
-            var isOfficer = await (from ur in db.UserRoles
-                                   join r in db.Roles on ur.RoleId equals r.Id
-                                   where ur.UserId == assignee && r.Name == VigilRoles.SafetyOfficer
-                                   select ur.UserId).AnyAsync(cancellationToken).ConfigureAwait(false);
+            var isOfficer = await db.UsersInRole(VigilRoles.SafetyOfficer).AnyAsync(id => id == assignee, cancellationToken).ConfigureAwait(false);
             if (!isOfficer)
             {
                 throw ProblemException.Validation("assigneeId must be a SafetyOfficer.");

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts;
+using Vigil.Server.Conversations;
 using Vigil.Server.Data;
 using Vigil.Server.Identity;
 using Vigil.Server.Ledger;
@@ -71,19 +72,16 @@ internal static class SafetyEndpoints
     private static async Task<NoContent> SetMonitoring(
         Guid id, SafetyMonitoringRequest request, HttpContext context, VigilDbContext db, LedgerAppender ledger, TimeProvider time, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var conversation = await db.Conversations.SingleOrDefaultAsync(c => c.Id == id, cancellationToken).ConfigureAwait(false)
-            ?? throw ProblemException.NotFound("The conversation");
-        if (conversation.Kind == ConversationKinds.Patient && !request.Monitored)
-        {
-            throw ProblemException.Validation("Patient conversations are always screened for adverse events.");
-        }
+        await ConversationSettings.ChangeAsync(db, ledger, time, id, context.User.UserId(), conversation =>
+            {
+                if (conversation.Kind == ConversationKinds.Patient && !request.Monitored)
+                {
+                    throw ProblemException.Validation("Patient conversations are always screened for adverse events.");
+                }
 
-        conversation.SafetyMonitored = request.Monitored;
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await ledger.AppendAsync(db, [new LedgerEvent(context.User.UserId(), LedgerActions.SafetyMonitoringChanged,
-            LedgerActions.ConversationTarget(id), request.Monitored ? "screened" : "not screened")], time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                conversation.SafetyMonitored = request.Monitored;
+            },
+            LedgerActions.SafetyMonitoringChanged, request.Monitored ? "screened" : "not screened", cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.Contracts;
 using Vigil.Server.Data;
+using Vigil.Server.Identity;
 using Vigil.Server.Keys;
 using Vigil.Server.Messaging;
 using Vigil.Server.Realtime;
@@ -137,10 +138,7 @@ public sealed partial class SafetyMonitor(
     }
 
     private static async Task<List<string>> GroupsOfAsync(VigilDbContext db, string role, CancellationToken cancellationToken) =>
-        (await (from ur in db.UserRoles
-                join r in db.Roles on ur.RoleId equals r.Id
-                where r.Name == role
-                select ur.UserId).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(ChatGroups.User).ToList();
+        (await db.UsersInRole(role).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(ChatGroups.User).ToList();
 
     private async Task NotifyComplianceAsync(List<PhiFlag> flags, CancellationToken cancellationToken)
     {
