@@ -37,6 +37,22 @@ public sealed partial class VigilClient : IDisposable
 
     public bool IsSignedIn => _tokens is not null;
 
+    /// <summary>
+    /// Raised when the session's tokens change (sign-in, refresh, sign-out: null), so an app can keep them across a
+    /// page reload. The tokens are secrets: keep them out of logs.
+    /// </summary>
+    public event Action<TokenResponse?>? TokensChanged;
+
+    /// <summary>Whether setup is still open and the idle limit after which the server ends a session.</summary>
+    public Task<ClientConfigDto> GetClientConfigAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<ClientConfigDto>(HttpMethod.Get, "api/v1/client-config", null, authenticate: false, cancellationToken);
+
+    /// <summary>Colleagues' names (staff only), optionally filtered by part of a name.</summary>
+    public Task<IReadOnlyList<UserSummaryDto>> GetDirectoryAsync(string? query = null, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<UserSummaryDto>>(HttpMethod.Get,
+            string.IsNullOrWhiteSpace(query) ? "api/v1/users/directory" : $"api/v1/users/directory?q={Uri.EscapeDataString(query)}",
+            null, authenticate: true, cancellationToken);
+
     // ---- identity ----
 
     public Task<UserDto> SetupAsync(CreateUserRequest request, CancellationToken cancellationToken = default) =>
@@ -52,16 +68,40 @@ public sealed partial class VigilClient : IDisposable
     /// <summary>Uses tokens obtained elsewhere (for example by the CLI from a saved session).</summary>
     public void UseTokens(TokenResponse tokens) => Remember(tokens);
 
+    /// <summary>Uses tokens saved earlier, with the time their access token expires (refreshed first if it has).</summary>
+    public void UseTokens(TokenResponse tokens, DateTimeOffset accessExpiresAt)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        _tokens = tokens;
+        _accessExpiresAt = accessExpiresAt;
+    }
+
+    /// <summary>When the current access token expires (meaningful while <see cref="IsSignedIn"/>).</summary>
+    public DateTimeOffset AccessExpiresAt => _accessExpiresAt;
+
     public async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
-        await SendAsync<object>(HttpMethod.Post, "api/v1/auth/logout", null, authenticate: true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SendAsync<object>(HttpMethod.Post, "api/v1/auth/logout", null, authenticate: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Forget();
+        }
+    }
+
+    /// <summary>Drops the session's tokens locally (the server ends an idle session by itself).</summary>
+    public void Forget()
+    {
         _tokens = null;
+        TokensChanged?.Invoke(null);
     }
 
     public async Task SignOutEverywhereAsync(CancellationToken cancellationToken = default)
     {
         await SendAsync<object>(HttpMethod.Post, "api/v1/auth/logout-all", null, authenticate: true, cancellationToken).ConfigureAwait(false);
-        _tokens = null;
+        Forget();
     }
 
     public Task<TotpEnrollmentResponse> EnrollTotpAsync(CancellationToken cancellationToken = default) =>
@@ -251,6 +291,7 @@ public sealed partial class VigilClient : IDisposable
     {
         _tokens = tokens;
         _accessExpiresAt = _time.GetUtcNow() + TimeSpan.FromSeconds(tokens.ExpiresIn);
+        TokensChanged?.Invoke(tokens);
     }
 
     private async Task RefreshAsync(TokenResponse stale, CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ using Vigil.Server.Realtime;
 using Vigil.Server.Reminders;
 using Vigil.Server.Safety;
 using Vigil.Server.Signatures;
+using Vigil.Server.Web;
 using Vigil.Server.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 {
     builder.WebHost.UseUrls("http://localhost:5080");
 }
+
+// The web client's files: from wwwroot when published, from the build's manifest when run from the build output
+// (`dotnet run` or tests) whatever the environment.
+builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddHostedService<MigrateOnStart>();
 builder.Services.AddVigilPersistence();
@@ -41,16 +46,19 @@ builder.Services.AddVigilPatients();
 builder.Services.AddVigilSafety();
 builder.Services.AddVigilWebhooks();
 builder.Services.AddVigilBots();
+builder.Services.AddVigilWebClient();
 builder.Services.AddOpenApi();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 32);
 
 var app = builder.Build();
+app.UseVigilSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseMiddleware<BotScopeMiddleware>();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapHealth();
@@ -70,6 +78,7 @@ app.MapPhiGuard();
 app.MapWebhooks();
 app.MapIncomingWebhooks();
 app.MapBots();
+app.MapVigilWebClient();
 
 await app.RunAsync();
 

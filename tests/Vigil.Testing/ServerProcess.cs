@@ -42,14 +42,20 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, int? port = null, IDictionary<string, string>? environment = null)
+    /// <param name="serverDirectory">
+    /// Where Vigil.Server.dll is; the test's own output by default. The web client's files are found through the
+    /// static web assets manifest next to the server's own build output, so browser tests pass that folder.
+    /// </param>
+    public static async Task<ServerProcess> StartAsync(
+        string dataDirectory, int? port = null, IDictionary<string, string>? environment = null, string? serverDirectory = null)
     {
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "Vigil.Server.dll");
+        var directory = serverDirectory ?? AppContext.BaseDirectory;
+        var serverDll = Path.Combine(directory, "Vigil.Server.dll");
         var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { serverDll, "--urls", address.ToString(), "--data-dir", dataDirectory },
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -121,7 +127,7 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException("The server did not become ready within 60 s.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

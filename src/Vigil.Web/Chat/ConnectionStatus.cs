@@ -1,0 +1,9 @@
+namespace Vigil.Web.Chat;
+
+public enum ConnectionStatus
+{
+    Offline,
+    Connecting,
+    Connected,
+    Reconnecting,
+}

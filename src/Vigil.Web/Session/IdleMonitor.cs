@@ -1,0 +1,87 @@
+namespace Vigil.Web.Session;
+
+/// <summary>
+/// Automatic log-off (HIPAA §164.312(a)(2)(iii)) in the browser: after the server's idle limit without a key press,
+/// click, scroll or touch, the tab signs out; a warning shows a minute before (half the limit when it is shorter than
+/// two minutes). The server ends the session by itself too; this makes the screen follow and hides what it showed.
+/// </summary>
+public sealed class IdleMonitor(AppSession session, BrowserBridge browser) : IAsyncDisposable
+{
+    private CancellationTokenSource? _loop;
+
+    /// <summary>Seconds left before sign-out while the warning shows; null otherwise.</summary>
+    public int? SecondsLeft { get; private set; }
+
+    public event Action? Changed;
+
+    /// <summary>Raised once when the limit is reached and the tab signed out.</summary>
+    public event Action? SignedOut;
+
+    public static TimeSpan WarningLead(TimeSpan limit) =>
+        limit >= TimeSpan.FromMinutes(2) ? TimeSpan.FromMinutes(1) : limit / 2;
+
+    public async Task StartAsync()
+    {
+        if (_loop is not null || session.Config is not { } config)
+        {
+            return;
+        }
+
+        await browser.InvokeVoidAsync("startActivityTracking");
+        await browser.InvokeVoidAsync("markActivity");
+        _loop = new CancellationTokenSource();
+        _ = WatchAsync(TimeSpan.FromSeconds(config.IdleTimeoutSeconds), _loop.Token);
+    }
+
+    public async Task StayAsync()
+    {
+        await browser.InvokeVoidAsync("markActivity");
+        SecondsLeft = null;
+        Changed?.Invoke();
+    }
+
+    public void Stop()
+    {
+        _loop?.Cancel();
+        _loop?.Dispose();
+        _loop = null;
+        SecondsLeft = null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task WatchAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var lead = WarningLead(limit);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var idle = TimeSpan.FromMilliseconds(await browser.InvokeAsync<double>("millisecondsSinceActivity"));
+                if (idle >= limit)
+                {
+                    Stop();
+                    await session.SignOutAsync("idle");
+                    SignedOut?.Invoke();
+                    return;
+                }
+
+                int? left = idle >= limit - lead ? (int)Math.Ceiling((limit - idle).TotalSeconds) : null;
+                if (left != SecondsLeft)
+                {
+                    SecondsLeft = left;
+                    Changed?.Invoke();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped: signed out by hand or the page is closing.
+        }
+    }
+}
