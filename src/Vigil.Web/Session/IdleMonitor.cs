@@ -38,6 +38,7 @@ public sealed class IdleMonitor(AppSession session, BrowserBridge browser) : IAs
         await browser.InvokeVoidAsync("markActivity");
         SecondsLeft = null;
         Changed?.Invoke();
+        await KeepServerSessionAsync();
     }
 
     public void Stop()
@@ -54,9 +55,28 @@ public sealed class IdleMonitor(AppSession session, BrowserBridge browser) : IAs
         return ValueTask.CompletedTask;
     }
 
+    private async Task KeepServerSessionAsync()
+    {
+        try
+        {
+            await session.RefreshMeAsync();
+        }
+        catch (Vigil.Client.VigilApiException refusal) when (refusal.Status == System.Net.HttpStatusCode.Unauthorized)
+        {
+            Stop();
+            session.SessionEnded("expired");
+        }
+        catch (HttpRequestException)
+        {
+            // Offline for a moment; the next tick tries again.
+        }
+    }
+
     private async Task WatchAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
         var lead = WarningLead(limit);
+        var keepAliveEvery = limit / 3;
+        var sinceKeepAlive = TimeSpan.Zero;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
@@ -69,6 +89,15 @@ public sealed class IdleMonitor(AppSession session, BrowserBridge browser) : IAs
                     await session.SignOutAsync("idle");
                     SignedOut?.Invoke();
                     return;
+                }
+
+                // The server counts idleness from the last request; reading and typing make none, so a tab in use
+                // tells the server now and then (never while the user is away).
+                sinceKeepAlive += TimeSpan.FromSeconds(1);
+                if (sinceKeepAlive >= keepAliveEvery && idle < keepAliveEvery)
+                {
+                    sinceKeepAlive = TimeSpan.Zero;
+                    await KeepServerSessionAsync();
                 }
 
                 int? left = idle >= limit - lead ? (int)Math.Ceiling((limit - idle).TotalSeconds) : null;
