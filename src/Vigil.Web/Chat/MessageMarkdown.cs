@@ -1,4 +1,5 @@
 using Markdig;
+using Markdig.Extensions.Tables;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -38,6 +39,15 @@ public static class MessageMarkdown
             if (!IsAllowed(link.IsEmail ? "mailto:" + link.Url : link.Url))
             {
                 link.Url = "";
+            }
+        }
+
+        // Column alignment would be written as inline style attributes, which the CSP refuses; tables stay plain.
+        foreach (var table in document.Descendants<Table>())
+        {
+            foreach (var column in table.ColumnDefinitions)
+            {
+                column.Alignment = null;
             }
         }
 
