@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Vigil: formatting check, build with warnings as errors, then the whole test suite.
-# It installs and starts what the tests need by itself (today: nothing beyond the .NET SDK; SQLite is embedded),
-# and ends with the totals on a line of their own: "N passed, N failed".
+# It installs what the tests need by itself (Debian's Chromium for the browser tests; SQLite is embedded; each test
+# starts its own server on a free loopback port) and ends with the totals on a line of their own: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -9,6 +9,19 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results="$(pwd)/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> install chromium (browser tests)"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt_get() { apt-get "$@"; }
+  else
+    apt_get() { sudo apt-get "$@"; }
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt_get update -qq
+  apt_get install -y -qq chromium >/dev/null
+fi
+# Without Chromium the browser tests fail (they never skip), so a missing browser shows up in the totals.
 
 echo "==> restore"
 dotnet tool restore >/dev/null

@@ -43,6 +43,9 @@ public sealed class AppSession(VigilClient client, BrowserBridge browser, TimePr
         Changed?.Invoke();
     }
 
+    /// <summary>Reads the server's configuration again (setup closes once the first administrator exists).</summary>
+    public async Task RefreshConfigAsync() => Config = await client.GetClientConfigAsync();
+
     public async Task RefreshMeAsync()
     {
         Me = await client.GetMeAsync();
