@@ -134,11 +134,12 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
     /// Sends over the hub (or REST while reconnecting) and returns the message once durably stored. Transient
     /// failures are retried with the same client message id, so the message is stored once whatever happens.
     /// </summary>
+    /// <param name="phiAcknowledged">The sender saw the PHI warning for this draft and sends it anyway (recorded).</param>
     public Task<MessageDto> SendMessageAsync(
         Guid conversationId, string body, string? clientMessageId = null, Guid? replyToId = null,
-        IReadOnlyList<Guid>? attachmentIds = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<Guid>? attachmentIds = null, CancellationToken cancellationToken = default, bool phiAcknowledged = false)
     {
-        var request = new SendMessageRequest(clientMessageId ?? Guid.NewGuid().ToString("N"), body, replyToId, attachmentIds);
+        var request = new SendMessageRequest(clientMessageId ?? Guid.NewGuid().ToString("N"), body, replyToId, attachmentIds, phiAcknowledged);
         return _client.RetryTransientAsync(
             async ct =>
             {
@@ -159,7 +160,7 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
                 }
 
                 return await _client.SendMessageAsync(conversationId, request.Body, request.ClientMessageId, request.ReplyToId,
-                    request.AttachmentIds, ct).ConfigureAwait(false);
+                    request.AttachmentIds, ct, request.PhiAcknowledged).ConfigureAwait(false);
             },
             cancellationToken);
     }

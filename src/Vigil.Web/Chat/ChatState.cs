@@ -17,11 +17,18 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
     private readonly Dictionary<Guid, ConversationEntry> _conversations = [];
     private readonly Dictionary<Guid, UserSummaryDto> _people = [];
     private readonly Dictionary<Guid, string> _presence = [];
+    private readonly HashSet<Guid> _clearedForPhi = [];
     private VigilChatConnection? _connection;
     private Task? _start;
     private DateTimeOffset _typingSentAt;
 
     public event Action? Changed;
+
+    /// <summary>For safety officers: a case was opened somewhere (the queue reloads).</summary>
+    public event Action? SafetyCasesChanged;
+
+    /// <summary>Cases opened since the safety officer last looked at the queue.</summary>
+    public int NewSafetyCases { get; set; }
 
     public ConnectionStatus Status { get; private set; }
 
@@ -44,6 +51,7 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
         _conversations.Clear();
         _people.Clear();
         _presence.Clear();
+        _clearedForPhi.Clear();
         Status = ConnectionStatus.Offline;
         if (_connection is { } connection)
         {
@@ -143,14 +151,15 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
     }
 
     /// <summary>Queues a message and sends it; the returned task ends when it is stored, queued or refused.</summary>
-    public Task SendAsync(Guid conversationId, string body, Guid? replyToId = null, IReadOnlyList<Guid>? attachmentIds = null)
+    public Task SendAsync(
+        Guid conversationId, string body, Guid? replyToId = null, IReadOnlyList<Guid>? attachmentIds = null, bool phiAcknowledged = false)
     {
         if (!_conversations.TryGetValue(conversationId, out var entry))
         {
             return Task.CompletedTask;
         }
 
-        var outgoing = new OutgoingMessage(conversationId, body, replyToId, attachmentIds);
+        var outgoing = new OutgoingMessage(conversationId, body, replyToId, attachmentIds, phiAcknowledged);
         entry.Timeline.Outgoing.Add(outgoing);
         Changed?.Invoke();
         return DeliverAsync(outgoing);
@@ -178,6 +187,34 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
     {
         var deleted = await Client.DeleteMessageAsync(messageId, reason);
         Apply(deleted);
+    }
+
+    /// <summary>
+    /// The PHI guard before a send: what identifying information the draft carries when the conversation is not cleared
+    /// for it (empty otherwise). A conversation found cleared is not asked again in this session; if the check cannot
+    /// be made the message goes out and the server still flags what it finds to compliance officers.
+    /// </summary>
+    public async Task<IReadOnlyList<PhiSpanDto>> CheckPhiAsync(Guid conversationId, string body)
+    {
+        if (_clearedForPhi.Contains(conversationId) || string.IsNullOrWhiteSpace(body))
+        {
+            return [];
+        }
+
+        try
+        {
+            var check = await Client.CheckPhiAsync(conversationId, body);
+            if (check.PhiAllowed)
+            {
+                _clearedForPhi.Add(conversationId);
+            }
+
+            return check.Findings;
+        }
+        catch (Exception exception) when (exception is VigilApiException or HttpRequestException)
+        {
+            return [];
+        }
     }
 
     public Task<MessageHistoryDto> HistoryAsync(Guid messageId) => Client.GetMessageHistoryAsync(messageId);
@@ -247,6 +284,7 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
         connection.ReadReceipt += OnReadReceiptAsync;
         connection.Typing += OnTypingAsync;
         connection.PresenceChanged += OnPresenceAsync;
+        connection.SafetyCaseOpened += OnSafetyCaseAsync;
         connection.Reconnecting += _ => SetStatusAsync(ConnectionStatus.Reconnecting);
         connection.Reconnected += _ => OnReconnectedAsync();
         connection.Closed += OnClosedAsync;
@@ -311,7 +349,8 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
             }
 
             var stored = await _connection.SendMessageAsync(
-                outgoing.ConversationId, outgoing.Body, outgoing.ClientMessageId, outgoing.ReplyToId, outgoing.AttachmentIds);
+                outgoing.ConversationId, outgoing.Body, outgoing.ClientMessageId, outgoing.ReplyToId, outgoing.AttachmentIds,
+                phiAcknowledged: outgoing.PhiAcknowledged);
             Apply(stored);
         }
         catch (VigilApiException refusal) when (refusal.Status is not HttpStatusCode.Unauthorized and < HttpStatusCode.InternalServerError)
@@ -440,6 +479,14 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
     private Task OnPresenceAsync(PresenceDto presence)
     {
         _presence[presence.UserId] = presence.Status;
+        Changed?.Invoke();
+        return Task.CompletedTask;
+    }
+
+    private Task OnSafetyCaseAsync(SafetyCaseDto safetyCase)
+    {
+        NewSafetyCases++;
+        SafetyCasesChanged?.Invoke();
         Changed?.Invoke();
         return Task.CompletedTask;
     }

@@ -15,7 +15,8 @@ public enum OutgoingState
 /// A message the user wrote that the server has not confirmed. Its <see cref="ClientMessageId"/> never changes, so
 /// however often it is sent again the server stores it once.
 /// </summary>
-public sealed class OutgoingMessage(Guid conversationId, string body, Guid? replyToId, IReadOnlyList<Guid>? attachmentIds)
+public sealed class OutgoingMessage(
+    Guid conversationId, string body, Guid? replyToId, IReadOnlyList<Guid>? attachmentIds, bool phiAcknowledged)
 {
     public string ClientMessageId { get; } = Guid.NewGuid().ToString("N");
 
@@ -26,6 +27,9 @@ public sealed class OutgoingMessage(Guid conversationId, string body, Guid? repl
     public Guid? ReplyToId { get; } = replyToId;
 
     public IReadOnlyList<Guid>? AttachmentIds { get; } = attachmentIds;
+
+    /// <summary>The sender was warned about identifying information in it and chose to send anyway.</summary>
+    public bool PhiAcknowledged { get; } = phiAcknowledged;
 
     public OutgoingState State { get; set; } = OutgoingState.Sending;
 

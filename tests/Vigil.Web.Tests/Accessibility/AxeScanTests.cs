@@ -14,11 +14,12 @@ public sealed class AxeScanTests(BrowserFixture browser) : IAsyncLifetime
     private WebServer _server = default!;
     private ConversationDto _group = default!;
     private ConversationDto _care = default!;
+    private SafetyCaseDto _case = default!;
 
     public async Task InitializeAsync()
     {
         _server = await WebServer.StartAsync();
-        var nora = await _server.CreateUserAsync("nora", "Nora Nurse", VigilRoles.Clinician, VigilRoles.ComplianceOfficer);
+        var nora = await _server.CreateUserAsync("nora", "Nora Nurse", VigilRoles.Clinician, VigilRoles.ComplianceOfficer, VigilRoles.SafetyOfficer);
         var omar = await _server.CreateUserAsync("omar", "Omar Oncologist", VigilRoles.Clinician);
         var paula = await _server.CreateUserAsync("paula", "Paula Patient", VigilRoles.Patient);
         using var client = await _server.ClientForAsync("nora");
@@ -27,6 +28,7 @@ public sealed class AxeScanTests(BrowserFixture browser) : IAsyncLifetime
         await client.SendMessageAsync(_group.Id, "Case 2 needs imaging first", replyToId: first.Id);
         var edited = await client.SendMessageAsync(_group.Id, "Room B at 14:00");
         await client.EditMessageAsync(edited.Id, "Room C at 14:00", "room changed");
+        _case = await client.RaiseSafetyCaseAsync(new RaiseSafetyCaseRequest(first.Id, "Checking a possible rash report"));
         _care = await client.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Patient, [paula.Id], "Paula's care team"));
         await client.SendMessageAsync(_care.Id, "Hello Paula, your next appointment is on Monday.");
         _ = nora;
@@ -41,6 +43,7 @@ public sealed class AxeScanTests(BrowserFixture browser) : IAsyncLifetime
         { "chat/{group}", 375 },
         { "account", 1280 },
         { "audit", 1280 },
+        { "safety/{case}", 1280 },
     };
 
     [Theory]
@@ -51,7 +54,13 @@ public sealed class AxeScanTests(BrowserFixture browser) : IAsyncLifetime
         await nora.RunAsync($"axe-{path.Replace('/', '-')}-{width}", async () =>
         {
             await nora.SignInAsync("nora");
-            await nora.GoToAsync(path.Replace("{group}", _group.Id.ToString(), StringComparison.Ordinal));
+            await nora.GoToAsync(path.Replace("{group}", _group.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{case}", _case.Id.ToString(), StringComparison.Ordinal));
+            if (path.Contains("{case}", StringComparison.Ordinal))
+            {
+                await Expect(nora.Page.GetByTestId("safety-case")).ToBeVisibleAsync();
+            }
+
             if (path.Contains("{group}", StringComparison.Ordinal))
             {
                 await Expect(nora.Message("Room C")).ToBeVisibleAsync();
