@@ -47,6 +47,10 @@ public sealed partial class VigilClient : IDisposable
     public Task<ClientConfigDto> GetClientConfigAsync(CancellationToken cancellationToken = default) =>
         SendAsync<ClientConfigDto>(HttpMethod.Get, "api/v1/client-config", null, authenticate: false, cancellationToken);
 
+    /// <summary>Who is online or away now among the people you share a conversation with (the hub announces changes).</summary>
+    public Task<IReadOnlyList<PresenceDto>> GetPresenceAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<PresenceDto>>(HttpMethod.Get, "api/v1/presence", null, authenticate: true, cancellationToken);
+
     /// <summary>Colleagues' names (staff only), optionally filtered by part of a name.</summary>
     public Task<IReadOnlyList<UserSummaryDto>> GetDirectoryAsync(string? query = null, CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<UserSummaryDto>>(HttpMethod.Get,

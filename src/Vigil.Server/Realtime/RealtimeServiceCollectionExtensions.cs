@@ -26,6 +26,7 @@ public static class RealtimeServiceCollectionExtensions
     public static IEndpointRouteBuilder MapVigilRealtime(this IEndpointRouteBuilder app)
     {
         app.MapHub<ChatHub>(ChatHubContract.Path);
+        app.MapPresence();
         return app;
     }
 }

@@ -293,6 +293,7 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
         {
             await connection.StartAsync();
             Status = ConnectionStatus.Connected;
+            await LoadPresenceAsync();
         }
         catch (HttpRequestException)
         {
@@ -498,8 +499,26 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
         return Task.CompletedTask;
     }
 
+    private async Task LoadPresenceAsync()
+    {
+        // Connected first, then asked: a change in between arrives as an event and is not lost.
+        try
+        {
+            foreach (var presence in await Client.GetPresenceAsync())
+            {
+                _presence[presence.UserId] = presence.Status;
+            }
+        }
+        catch (Exception exception) when (exception is VigilApiException or HttpRequestException)
+        {
+            // Dots show offline until the next change; nothing else depends on them.
+        }
+    }
+
     private async Task OnReconnectedAsync()
     {
+        _presence.Clear();
+        await LoadPresenceAsync();
         await SetStatusAsync(ConnectionStatus.Connected);
         foreach (var entry in _conversations.Values)
         {

@@ -121,6 +121,27 @@ public sealed class ChatHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Current_presence_lists_connected_conversation_partners_only()
+    {
+        var (carol, _) = await _factory.UserAsync("carol");
+        using (carol)
+        {
+            Assert.Empty(await _alice.GetPresenceAsync());
+            await using var bobChat = _bob.CreateChatConnection(_factory.ChatOptions());
+            await bobChat.StartAsync();
+            await using var carolChat = carol.CreateChatConnection(_factory.ChatOptions());
+            await carolChat.StartAsync();
+            await bobChat.SetPresenceAsync(PresenceStatuses.Away);
+
+            // Bob shares a conversation with Alice; Carol is online but shares none, so Alice does not learn of her.
+            var now = await _alice.GetPresenceAsync();
+            var bob = Assert.Single(now);
+            Assert.Equal(_bobUser.Id, bob.UserId);
+            Assert.Equal(PresenceStatuses.Away, bob.Status);
+        }
+    }
+
+    [Fact]
     public async Task A_mention_notifies_the_mentioned_member()
     {
         await using var bobChat = _bob.CreateChatConnection(_factory.ChatOptions());

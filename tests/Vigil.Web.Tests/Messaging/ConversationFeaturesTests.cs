@@ -36,6 +36,9 @@ public sealed class ConversationFeaturesTests(BrowserFixture browser) : IAsyncLi
             await bob.SignInAsync("bob");
             await alice.OpenConversationAsync(_direct.Id);
             await Expect(bob.Page.GetByTestId("conversation-link")).ToContainTextAsync("Alice Clinician");
+            // Presence: Bob learns Alice was already online when he connected; Alice hears Bob come online.
+            await Expect(bob.Page.GetByTestId("conversation-link").Locator(".presence.online")).ToHaveCountAsync(1);
+            await Expect(alice.Page.GetByTestId("conversation-link").Locator(".presence.online")).ToHaveCountAsync(1);
 
             await alice.Page.GetByTestId("composer").PressSequentiallyAsync("Lab results are in");
             await bob.Page.GetByTestId("conversation-link").ClickAsync();
