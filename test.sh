@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of Vigil: formatting check, build with warnings as errors, then the whole test suite.
-# It installs what the tests need by itself (Debian's Chromium for the browser tests; SQLite is embedded; each test
-# starts its own server on a free loopback port) and ends with the totals on a line of their own: "N passed, N failed".
+# It installs and starts what the tests need by itself: Debian's Chromium for the browser tests, and a throwaway
+# PostgreSQL cluster (initdb + pg_ctl in a temp folder, on a free loopback port, stopped at the end) on which the
+# server's integration suite runs a second time. SQLite is embedded; each test starts its own server. It ends with
+# the totals on a line of their own: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -10,18 +12,58 @@ results="$(pwd)/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "==> install chromium (browser tests)"
-  if [ "$(id -u)" -eq 0 ]; then
-    apt_get() { apt-get "$@"; }
-  else
-    apt_get() { sudo apt-get "$@"; }
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt_get update -qq
-  apt_get install -y -qq chromium >/dev/null
+if [ "$(id -u)" -eq 0 ]; then
+  as_root() { "$@"; }
+else
+  as_root() { sudo "$@"; }
 fi
-# Without Chromium the browser tests fail (they never skip), so a missing browser shows up in the totals.
+export DEBIAN_FRONTEND=noninteractive
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> install ${missing[*]}"
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# Without them the browser and PostgreSQL tests fail (they never skip), so what is missing shows up in the totals.
+
+# A throwaway PostgreSQL cluster on a free loopback port, stopped and deleted however the run ends.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+pg_dir=""
+stop_postgres() {
+  if [ -n "$pg_dir" ]; then
+    run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
+}
+trap stop_postgres EXIT
+if [ "$(id -u)" -eq 0 ]; then
+  run_pg() { runuser -u postgres -- "$@"; }
+else
+  run_pg() { "$@"; }
+fi
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  return 1
+}
+if [ -n "$pg_bin" ]; then
+  echo "==> start PostgreSQL ($pg_bin)"
+  pg_dir=$(mktemp -d /tmp/vigil-pg.XXXXXX)
+  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_dir"
+  pg_port=$(free_port)
+  run_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  export VIGIL_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+fi
 
 echo "==> restore"
 dotnet tool restore >/dev/null
@@ -37,6 +79,11 @@ echo "==> test"
 status=0
 dotnet test Vigil.slnx --no-build -c Release --results-directory "$results" \
   --logger "trx" --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3600000 || status=$?
+
+echo "==> test the server's integration suite again on PostgreSQL"
+VIGIL_TEST_DATABASE=postgres dotnet test tests/Vigil.Server.Tests --no-build -c Release --results-directory "$results" \
+  --logger "trx;LogFileName=Vigil.Server.Tests.postgres.trx" --logger "console;verbosity=minimal" \
+  -- RunConfiguration.TestSessionTimeout=3600000 || status=$?
 
 # Totals from the TRX files, not from dotnet test's own summary (which CI does not read).
 passed=0 failed=0 skipped=0 total=0

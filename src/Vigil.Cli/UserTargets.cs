@@ -52,7 +52,7 @@ internal sealed class DataDirectoryTarget : IUserTarget
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddVigilPersistence();
+        services.AddVigilPersistence(configuration);
         services.AddVigilIdentityCore();
         services.AddVigilLedgerCore();
         services.AddVigilKeys();

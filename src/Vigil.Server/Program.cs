@@ -32,7 +32,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddHostedService<MigrateOnStart>();
-builder.Services.AddVigilPersistence();
+builder.Services.AddVigilPersistence(builder.Configuration);
 builder.Services.AddVigilProblems();
 builder.Services.AddVigilIdentity();
 builder.Services.AddVigilLedger();

@@ -66,6 +66,12 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
+
+        if (TestDatabase.IsPostgres && !start.Environment.ContainsKey("Vigil__ConnectionString"))
+        {
+            start.Environment["Vigil__Database"] = "postgres";
+            start.Environment["Vigil__ConnectionString"] = TestDatabase.PostgresDatabaseFor(dataDirectory);
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -14,7 +14,8 @@ using Vigil.Contracts;
 namespace Vigil.Testing;
 
 /// <summary>
-/// The real server, in process, on a real SQLite file in a fresh temporary data folder. Time is a
+/// The real server, in process, on a real SQLite file in a fresh temporary data folder (or a fresh PostgreSQL
+/// database when the suite runs on PostgreSQL: see <see cref="TestDatabase"/>). Time is a
 /// <see cref="FakeTimeProvider"/> when the test asks for one. Requests with an <c>X-Test-Remote-Ip</c> header appear
 /// to come from that address, so tests can play a remote client.
 /// </summary>
@@ -49,7 +50,16 @@ public sealed class VigilServerFactory : WebApplicationFactory<Program>
         }
 
         _settings["Vigil:DataDirectory"] = DataDirectory;
+        if (TestDatabase.IsPostgres && !_settings.ContainsKey("Vigil:ConnectionString"))
+        {
+            PostgresConnectionString = TestDatabase.CreatePostgresDatabase();
+            _settings["Vigil:Database"] = "postgres";
+            _settings["Vigil:ConnectionString"] = PostgresConnectionString;
+        }
     }
+
+    /// <summary>The server's own PostgreSQL database when the suite runs on PostgreSQL; null on SQLite.</summary>
+    public string? PostgresConnectionString { get; }
 
     public string DataDirectory { get; }
 
@@ -124,6 +134,11 @@ public sealed class VigilServerFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (PostgresConnectionString is not null)
+        {
+            TestDatabase.DropPostgresDatabase(PostgresConnectionString);
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Vigil.Server.Data.Postgres;
 using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Data;
@@ -8,7 +9,7 @@ namespace Vigil.Server.Data;
 public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>The data folder, the database and the id and clock services: what the server and the offline CLI share.</summary>
-    public static IServiceCollection AddVigilPersistence(this IServiceCollection services)
+    public static IServiceCollection AddVigilPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<VigilOptions>()
             .BindConfiguration(VigilOptions.Section)
@@ -18,15 +19,31 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<IIdGenerator, UuidV7IdGenerator>();
         services.TryAddSingleton<DataDirectory>();
         services.AddSingleton<SqliteDurabilityInterceptor>();
-        // Pooled: the hub, the writer and every request make a context per call.
-        services.AddDbContextPool<VigilDbContext>((provider, options) =>
+        // Pooled: the hub, the writer and every request make a context per call. The provider is chosen once, at
+        // start, from configuration (options are validated before the first context is made).
+        ArgumentNullException.ThrowIfNull(configuration);
+        var database = configuration[$"{VigilOptions.Section}:{nameof(VigilOptions.Database)}"];
+        if (string.Equals(database, VigilOptions.Postgres, StringComparison.OrdinalIgnoreCase))
         {
-            var vigil = provider.GetRequiredService<IOptions<VigilOptions>>().Value;
-            var connectionString = vigil.ConnectionString
-                ?? $"Data Source={provider.GetRequiredService<DataDirectory>().DatabasePath};Default Timeout=30";
-            options.UseSqlite(connectionString)
-                .AddInterceptors(provider.GetRequiredService<SqliteDurabilityInterceptor>());
-        });
+            services.AddDbContextPool<VigilDbContext, PostgresVigilDbContext>((provider, options) =>
+            {
+                var vigil = provider.GetRequiredService<IOptions<VigilOptions>>().Value;
+                options.UseNpgsql(vigil.ConnectionString
+                    ?? throw new InvalidOperationException("Vigil:Database is postgres: set Vigil:ConnectionString."));
+            });
+        }
+        else
+        {
+            services.AddDbContextPool<VigilDbContext>((provider, options) =>
+            {
+                var vigil = provider.GetRequiredService<IOptions<VigilOptions>>().Value;
+                var connectionString = vigil.ConnectionString
+                    ?? $"Data Source={provider.GetRequiredService<DataDirectory>().DatabasePath};Default Timeout=30";
+                options.UseSqlite(connectionString)
+                    .AddInterceptors(provider.GetRequiredService<SqliteDurabilityInterceptor>());
+            });
+        }
+
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

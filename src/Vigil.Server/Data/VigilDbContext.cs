@@ -16,9 +16,22 @@ using Vigil.Server.Webhooks;
 
 namespace Vigil.Server.Data;
 
-public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
-    : IdentityDbContext<VigilUser, VigilRole, Guid>(options)
+/// <summary>
+/// Vigil's database on SQLite (this type and its migrations) or PostgreSQL (<see cref="Postgres.PostgresVigilDbContext"/>,
+/// the same model with its own migrations).
+/// </summary>
+public class VigilDbContext : IdentityDbContext<VigilUser, VigilRole, Guid>
 {
+    public VigilDbContext(DbContextOptions<VigilDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected VigilDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<UserSession> Sessions => Set<UserSession>();
 
     public DbSet<Conversation> Conversations => Set<Conversation>();
@@ -72,12 +85,12 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options)
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no timestamp type and cannot order or compare DateTimeOffset stored as text. Vigil keeps every
-        // instant in UTC, so UTC ticks order correctly and round-trip exactly (what the client was told is what is stored).
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
-        }
+        // instant in UTC, so UTC ticks order correctly and round-trip exactly (what the client was told is what is
+        // stored). PostgreSQL stores the same ticks: its timestamptz keeps microseconds, and the ledger commits to the
+        // exact instant a message was sent, so a copied database must hold the very same value.
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -11,6 +11,17 @@ public sealed class VigilOptions
     [Required(AllowEmptyStrings = false)]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Overrides the SQLite connection string; by default <c>vigil.db</c> under <see cref="DataDirectory"/>.</summary>
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary><c>sqlite</c> (embedded, the default) or <c>postgres</c> (needs <see cref="ConnectionString"/>).</summary>
+    [RegularExpression("^(sqlite|postgres)$", ErrorMessage = "Vigil:Database must be sqlite or postgres.")]
+    public string Database { get; set; } = Sqlite;
+
+    /// <summary>
+    /// For SQLite, overrides the default (<c>vigil.db</c> under <see cref="DataDirectory"/>); for PostgreSQL, an
+    /// Npgsql connection string (<c>Host=…;Port=…;Database=…;Username=…;Password=…</c>). Keys and attachments stay
+    /// under <see cref="DataDirectory"/> either way.
+    /// </summary>
     public string? ConnectionString { get; set; }
 }

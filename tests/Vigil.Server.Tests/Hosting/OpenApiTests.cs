@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Vigil.Testing;
 
 namespace Vigil.Server.Tests.Hosting;
@@ -40,8 +42,20 @@ public sealed class OpenApiTests : IAsyncLifetime
     [Fact]
     public async Task An_empty_data_folder_becomes_a_migrated_database()
     {
-        await _factory.CreateClient().GetAsync("/health/ready");
+        var ready = await _factory.CreateClient().GetAsync("/health/ready");
 
-        Assert.True(File.Exists(Path.Combine(_factory.DataDirectory, "vigil.db")));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Vigil.Server.Data.VigilDbContext>();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+        if (TestDatabase.IsPostgres)
+        {
+            Assert.IsType<Vigil.Server.Data.Postgres.PostgresVigilDbContext>(db);
+        }
+        else
+        {
+            Assert.True(File.Exists(Path.Combine(_factory.DataDirectory, "vigil.db")));
+        }
     }
 }
