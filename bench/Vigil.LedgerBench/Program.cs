@@ -20,7 +20,7 @@ try
     var services = new ServiceCollection()
         .AddSingleton<IConfiguration>(configuration)
         .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-        .AddVigilPersistence()
+        .AddVigilPersistence(configuration)
         .AddVigilIdentityCore()
         .AddVigilLedgerCore()
         .AddVigilKeys()

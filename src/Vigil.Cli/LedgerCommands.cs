@@ -26,7 +26,8 @@ internal static class LedgerCommands
             var code = await VigilCommand.Guarded(error, async () =>
             {
                 var folder = parse.GetValue(dataDir)!;
-                if (!File.Exists(Path.Combine(folder, "vigil.db")))
+                var onPostgres = string.Equals(Environment.GetEnvironmentVariable("Vigil__Database"), "postgres", StringComparison.OrdinalIgnoreCase);
+                if (!onPostgres && !File.Exists(Path.Combine(folder, "vigil.db")))
                 {
                     throw new CliException($"no Vigil database in '{Path.GetFullPath(folder)}'");
                 }

@@ -43,12 +43,25 @@ internal sealed class DataDirectoryTarget : IUserTarget
         return new DataDirectoryTarget(services);
     }
 
-    internal static ServiceProvider BuildServices(string dataDirectory)
+    /// <param name="database">
+    /// Overrides the database (<c>Vigil:Database</c> and <c>Vigil:ConnectionString</c>); otherwise the environment's
+    /// <c>Vigil__Database</c> and <c>Vigil__ConnectionString</c> apply, and SQLite in the data folder by default.
+    /// </param>
+    internal static ServiceProvider BuildServices(string dataDirectory, (string Provider, string? ConnectionString)? database = null)
     {
-        var configuration = new ConfigurationBuilder()
+        var builder = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Vigil:DataDirectory"] = dataDirectory })
-            .AddEnvironmentVariables()
-            .Build();
+            .AddEnvironmentVariables();
+        if (database is { } chosen)
+        {
+            builder.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Vigil:Database"] = chosen.Provider,
+                ["Vigil:ConnectionString"] = chosen.ConnectionString,
+            });
+        }
+
+        var configuration = builder.Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

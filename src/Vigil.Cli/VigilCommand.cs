@@ -89,7 +89,7 @@ internal static class VigilCommand
 
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }));
-        return new Command("db", "Database maintenance.") { migrate };
+        return new Command("db", "Database maintenance.") { migrate, DatabaseCopyCommand.Create(console, error) };
     }
 
     private static Command Users(IAnsiConsole console, TextWriter error)

@@ -149,6 +149,14 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
             .ToLookup(v => v.MessageId);
         long checkedVersions = 0;
         var seen = new HashSet<(Guid, int)>();
+        // Unwrapped before the messages stream: PostgreSQL runs one command at a time per connection, and the
+        // stream holds it until the last message is read.
+        var unwrapped = new Dictionary<Guid, byte[]?>();
+        foreach (var subject in subjects.Values.Distinct().Where(s => !erasedSubjects.Contains(s)))
+        {
+            unwrapped[subject] = await dataKeys.GetAsync(db, subject, cancellationToken).ConfigureAwait(false);
+        }
+
         await foreach (var message in db.Messages.AsNoTracking().OrderBy(m => m.ConversationId).ThenBy(m => m.Sequence).AsAsyncEnumerable()
                            .WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -179,7 +187,7 @@ public sealed class LedgerVerifier(VigilDbContext db, DataKeyStore dataKeys)
                 return (checkedVersions, erased, $"message {message.Id}: its conversation's commitment key is missing");
             }
 
-            var dataKey = await dataKeys.GetAsync(db, subject, cancellationToken).ConfigureAwait(false);
+            var dataKey = unwrapped.GetValueOrDefault(subject);
             if (dataKey is null)
             {
                 return (checkedVersions, erased, $"message {message.Id}: its data key is missing");
