@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of Vigil: formatting check, build with warnings as errors, then the whole test suite.
-# It installs and starts what the tests need by itself: Debian's Chromium for the browser tests, and a throwaway
-# PostgreSQL cluster (initdb + pg_ctl in a temp folder, on a free loopback port, stopped at the end) on which the
-# server's integration suite runs a second time. SQLite is embedded; each test starts its own server. It ends with
+# It installs and starts what the tests need by itself: Debian's Chromium for the browser tests, a throwaway
+# PostgreSQL cluster (initdb + pg_ctl in a temp folder, on a free loopback port) on which the server's integration
+# suite runs a second time, and a redis-server on a free loopback port for the two-node tests; both are stopped at
+# the end. SQLite is embedded; each test starts its own server. It ends with
 # the totals on a line of their own: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -21,6 +22,7 @@ export DEBIAN_FRONTEND=noninteractive
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "==> install ${missing[*]}"
   as_root apt-get update -qq
@@ -28,16 +30,20 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 # Without them the browser and PostgreSQL tests fail (they never skip), so what is missing shows up in the totals.
 
-# A throwaway PostgreSQL cluster on a free loopback port, stopped and deleted however the run ends.
+# A throwaway PostgreSQL cluster and a redis-server on free loopback ports, stopped and deleted however the run ends.
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 pg_dir=""
-stop_postgres() {
+redis_pid=""
+stop_services() {
   if [ -n "$pg_dir" ]; then
     run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
   fi
+  if [ -n "$redis_pid" ]; then
+    kill "$redis_pid" 2>/dev/null || true
+  fi
 }
-trap stop_postgres EXIT
+trap stop_services EXIT
 if [ "$(id -u)" -eq 0 ]; then
   run_pg() { runuser -u postgres -- "$@"; }
 else
@@ -63,6 +69,13 @@ if [ -n "$pg_bin" ]; then
   run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
     -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
   export VIGIL_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+fi
+if command -v redis-server >/dev/null; then
+  redis_port=$(free_port)
+  echo "==> start redis-server (port $redis_port)"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >/dev/null &
+  redis_pid=$!
+  export VIGIL_TEST_REDIS="127.0.0.1:$redis_port"
 fi
 
 echo "==> restore"

@@ -41,7 +41,7 @@ builder.Services.AddVigilCompliance();
 builder.Services.AddVigilConversations();
 builder.Services.AddVigilMessaging();
 builder.Services.AddVigilAttachments();
-builder.Services.AddVigilRealtime();
+builder.Services.AddVigilRealtime(builder.Configuration);
 builder.Services.AddVigilPatients();
 builder.Services.AddVigilSafety();
 builder.Services.AddVigilWebhooks();

@@ -29,7 +29,8 @@ public static class PersistenceServiceCollectionExtensions
             {
                 var vigil = provider.GetRequiredService<IOptions<VigilOptions>>().Value;
                 options.UseNpgsql(vigil.ConnectionString
-                    ?? throw new InvalidOperationException("Vigil:Database is postgres: set Vigil:ConnectionString."));
+                        ?? throw new InvalidOperationException("Vigil:Database is postgres: set Vigil:ConnectionString."))
+                    .AddInterceptors(new PostgresWriteSerializer());
             });
         }
         else

@@ -7,13 +7,22 @@ namespace Vigil.Server.Realtime;
 
 public static class RealtimeServiceCollectionExtensions
 {
-    public static IServiceCollection AddVigilRealtime(this IServiceCollection services)
+    /// <summary>The hub; with <c>Vigil:Redis</c> set, a Redis backplane joins the nodes that share one database.</summary>
+    public static IServiceCollection AddVigilRealtime(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSignalR(options =>
+        ArgumentNullException.ThrowIfNull(configuration);
+        var signalR = services.AddSignalR(options =>
         {
             options.AddFilter<SessionHubFilter>();
             options.MaximumReceiveMessageSize = 256 * 1024;
         }).AddMessagePackProtocol();
+        if (configuration["Vigil:Redis"] is { Length: > 0 } redis)
+        {
+            // Group and user sends go through Redis to every node; one channel prefix per deployment.
+            signalR.AddStackExchangeRedis(redis, options =>
+                options.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal(configuration["Vigil:RedisChannelPrefix"] ?? "vigil"));
+        }
+
         services.AddSingleton<SessionHubFilter>();
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<ChatFanout>();

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Client;
+using Vigil.Contracts;
+using Vigil.Server.Data;
+using Vigil.Server.Identity;
+using Vigil.Server.Keys;
+using Vigil.Server.Ledger;
+using Vigil.Testing;
+
+namespace Vigil.Server.Tests.ScaleOut;
+
+/// <summary>
+/// Two server processes on one PostgreSQL database and one Redis backplane, with clients on each: what one node's
+/// client sends reaches the other node's client live, both nodes write at once, and the ledger stays one tree.
+/// Needs the test command's PostgreSQL and Redis (fails without them, never skips).
+/// </summary>
+public sealed class TwoNodeTests : IAsyncLifetime
+{
+    private const string Password = "Two-Nodes-2026!";
+    private readonly string _data = Directory.CreateTempSubdirectory("vigil-two-nodes-").FullName;
+    private readonly string _database = TestDatabase.CreatePostgresDatabase();
+    private ServerProcess _a = default!;
+    private ServerProcess _b = default!;
+
+    private Dictionary<string, string> Environment => new()
+    {
+        ["Vigil__Database"] = "postgres",
+        ["Vigil__ConnectionString"] = _database,
+        ["Vigil__Redis"] = TestRedis.ConnectionString,
+        ["Vigil__RedisChannelPrefix"] = "vigil-" + Path.GetFileName(_data),
+    };
+
+    public async Task InitializeAsync()
+    {
+        // One after the other: the first start creates the keys in the shared data folder, the second reads them.
+        _a = await ServerProcess.StartAsync(_data, environment: Environment);
+        _b = await ServerProcess.StartAsync(_data, environment: Environment);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        TestDatabase.DropPostgresDatabase(_database);
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Clients_on_different_nodes_talk_live_while_both_nodes_write_and_the_ledger_stays_one_tree()
+    {
+        using var admin = new VigilClient(_a.Address);
+        await admin.SetupAsync(new CreateUserRequest("admin", Password, "Ada Admin", "admin@example.org"));
+        await admin.SignInAsync("admin", Password);
+        await admin.CreateUserAsync(new CreateUserRequest("alice", Password, "Alice", "alice@example.org", [VigilRoles.Clinician]));
+        var bobUser = await admin.CreateUserAsync(new CreateUserRequest("bob", Password, "Bob", "bob@example.org", [VigilRoles.Clinician]));
+        using var alice = new VigilClient(_a.Address);
+        await alice.SignInAsync("alice", Password);
+        using var bob = new VigilClient(_b.Address);
+        await bob.SignInAsync("bob", Password);
+        var conversation = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+
+        await using var aliceChat = alice.CreateChatConnection();
+        await using var bobChat = bob.CreateChatConnection();
+        var aliceInbox = new ConcurrentDictionary<Guid, MessageDto>();
+        var bobInbox = new ConcurrentDictionary<Guid, MessageDto>();
+        var typing = new TaskCompletionSource<TypingDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        aliceChat.MessageReceived += m => { aliceInbox[m.Id] = m; return Task.CompletedTask; };
+        bobChat.MessageReceived += m => { bobInbox[m.Id] = m; return Task.CompletedTask; };
+        bobChat.Typing += t => { typing.TrySetResult(t); return Task.CompletedTask; };
+        await aliceChat.StartAsync();
+        await bobChat.StartAsync();
+
+        // B to A, live.
+        var hello = await bobChat.SendMessageAsync(conversation.Id, "Hello from node B");
+        await WaitUntilAsync(() => aliceInbox.ContainsKey(hello.Id));
+        // Typing crosses too.
+        await aliceChat.SendTypingAsync(conversation.Id);
+        Assert.Equal(conversation.Id, (await typing.Task.WaitAsync(TimeSpan.FromSeconds(10))).ConversationId);
+
+        // Both nodes write into the same conversation at once.
+        const int each = 100;
+        var fromA = Task.WhenAll(Enumerable.Range(0, each).Select(i => alice.SendMessageAsync(conversation.Id, $"A {i}")));
+        var fromB = Task.WhenAll(Enumerable.Range(0, each).Select(i => bob.SendMessageAsync(conversation.Id, $"B {i}")));
+        var acknowledged = (await fromA).Concat(await fromB).Append(hello).ToList();
+        Assert.Equal(Enumerable.Range(1, (2 * each) + 1).Select(i => (long)i), acknowledged.Select(m => m.Sequence).Order());
+        await WaitUntilAsync(() => aliceInbox.Count == acknowledged.Count && bobInbox.Count == acknowledged.Count);
+
+        // Catch-up reads the same history from either node.
+        var fromNodeA = await alice.GetMessagesAsync(conversation.Id, limit: 500);
+        var fromNodeB = await bob.GetMessagesAsync(conversation.Id, limit: 500);
+        Assert.Equal(fromNodeA.Select(m => m.Id), fromNodeB.Select(m => m.Id));
+
+        // A node dies; every acknowledged message is still there on the other.
+        _b.Kill();
+        var afterKill = await alice.GetMessagesAsync(conversation.Id, limit: 500);
+        Assert.Equal(acknowledged.Select(m => m.Id).Order(), afterKill.Select(m => m.Id).Order());
+
+        Assert.True(await VerifyLedgerAsync(), "the ledger written by both nodes does not verify");
+    }
+
+    private async Task<bool> VerifyLedgerAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Vigil:DataDirectory"] = _data,
+            ["Vigil:Database"] = "postgres",
+            ["Vigil:ConnectionString"] = _database,
+        }).Build();
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddVigilPersistence(configuration)
+            .AddVigilIdentityCore()
+            .AddVigilLedgerCore()
+            .AddVigilKeys();
+        await using var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        var pem = await File.ReadAllTextAsync(Path.Combine(_data, "keys", "ledger-signing.pub.pem"));
+        var result = await scope.ServiceProvider.GetRequiredService<LedgerVerifier>().VerifyAsync(pem, null, CancellationToken.None);
+        Assert.True(result.Entries > 200, $"{result.Entries} entries");
+        return result.Holds;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting across nodes");
+            await Task.Delay(50);
+        }
+    }
+}
