@@ -16,7 +16,11 @@ var rates = new Option<int[]>("--rate")
 var inFlight = new Option<int>("--in-flight") { Description = "Closed loop: concurrent sends per client", DefaultValueFactory = _ => 1 };
 var messagePack = new Option<bool>("--messagepack") { Description = "Use the MessagePack hub protocol instead of JSON" };
 var server = new Option<string?>("--server") { Description = "Use a running server instead of starting one on a temporary data folder" };
-var root = new RootCommand("Vigil load test") { clients, duration, warmup, rates, inFlight, server, messagePack };
+var postgres = new Option<string?>("--postgres")
+{
+    Description = "Start the server on PostgreSQL: a connection string to an empty database (default: SQLite in the data folder)",
+};
+var root = new RootCommand("Vigil load test") { clients, duration, warmup, rates, inFlight, server, messagePack, postgres };
 root.SetAction(async (parse, ct) =>
 {
     var count = parse.GetValue(clients) / 2 * 2;
@@ -31,11 +35,14 @@ root.SetAction(async (parse, ct) =>
         }
         else
         {
-            child = await ServerProcess.StartAsync(data);
+            var environment = parse.GetValue(postgres) is { } connection
+                ? new Dictionary<string, string> { ["Vigil__Database"] = "postgres", ["Vigil__ConnectionString"] = connection }
+                : null;
+            child = await ServerProcess.StartAsync(data, environment: environment);
             address = child.Address;
         }
 
-        Console.Error.WriteLine($"server {address} (data {data}); {Environment.ProcessorCount} cores");
+        Console.Error.WriteLine($"server {address} (data {data}, {(parse.GetValue(postgres) is null ? "SQLite" : "PostgreSQL")}); {Environment.ProcessorCount} cores");
         var users = await Provisioner.SignInUsersAsync(address, count);
         var conversations = await Provisioner.PairAsync(users);
         Console.WriteLine("| clients | offered msg/s | durable acks/s | delivered | errors | ack p50 / p99 ms | send→receive p50 / p90 / p99 / max ms | server CPU | server RSS |");
