@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Vigil.Ledger;
 using Vigil.Server.Data;
-using Vigil.Server.Identity;
-using Vigil.Server.Keys;
+using Vigil.Server.Hosting;
 using Vigil.Server.Ledger;
 
 // Ledger cost: appending N entries in group-commit-sized transactions, then verifying all of them offline.
@@ -18,12 +16,7 @@ try
     var configuration = new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?> { ["Vigil:DataDirectory"] = folder }).Build();
     var services = new ServiceCollection()
-        .AddSingleton<IConfiguration>(configuration)
-        .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-        .AddVigilPersistence(configuration)
-        .AddVigilIdentityCore()
-        .AddVigilLedgerCore()
-        .AddVigilKeys()
+        .AddVigilOffline(configuration)
         .AddSingleton<LedgerSigningKey>()
         .BuildServiceProvider();
     await using (var scope = services.CreateAsyncScope())

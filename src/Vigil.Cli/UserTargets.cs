@@ -1,13 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Vigil.Client;
 using Vigil.Contracts;
 using Vigil.Server.Data;
+using Vigil.Server.Hosting;
 using Vigil.Server.Identity;
-using Vigil.Server.Keys;
-using Vigil.Server.Ledger;
-using Vigil.Server.Patients;
 
 namespace Vigil.Cli;
 
@@ -62,14 +59,7 @@ internal sealed class DataDirectoryTarget : IUserTarget
         }
 
         var configuration = builder.Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddVigilPersistence(configuration);
-        services.AddVigilIdentityCore();
-        services.AddVigilLedgerCore();
-        services.AddVigilKeys();
-        services.AddVigilPatientsCore();
+        var services = new ServiceCollection().AddVigilOffline(configuration);
         return services.BuildServiceProvider(validateScopes: true);
     }
 

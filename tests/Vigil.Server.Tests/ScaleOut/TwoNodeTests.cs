@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Vigil.Client;
 using Vigil.Contracts;
-using Vigil.Server.Data;
-using Vigil.Server.Identity;
-using Vigil.Server.Keys;
+using Vigil.Server.Hosting;
 using Vigil.Server.Ledger;
 using Vigil.Testing;
 
@@ -109,14 +106,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
             ["Vigil:Database"] = "postgres",
             ["Vigil:ConnectionString"] = _database,
         }).Build();
-        var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddVigilPersistence(configuration)
-            .AddVigilIdentityCore()
-            .AddVigilLedgerCore()
-            .AddVigilKeys();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = new ServiceCollection().AddVigilOffline(configuration).BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
         var pem = await File.ReadAllTextAsync(Path.Combine(_data, "keys", "ledger-signing.pub.pem"));
         var result = await scope.ServiceProvider.GetRequiredService<LedgerVerifier>().VerifyAsync(pem, null, CancellationToken.None);

@@ -44,6 +44,12 @@ public sealed class AdministrationPagesTests(BrowserFixture browser) : IAsyncLif
             await Expect(row).ToBeVisibleAsync();
             await row.GetByRole(AriaRole.Group, new() { Name = "Roles of gil" }).GetByLabel(VigilRoles.SafetyOfficer).CheckAsync();
             await Expect(row.GetByRole(AriaRole.Group).GetByLabel(VigilRoles.SafetyOfficer)).ToBeCheckedAsync();
+            // A checked box is the browser's state; wait until the server has the role before the next change.
+            for (var i = 0; i < 100 && !(await RolesOfAsync("gil")).Contains(VigilRoles.SafetyOfficer); i++)
+            {
+                await Task.Delay(100);
+            }
+
             await row.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
             await Expect(row).ToContainTextAsync("disabled");
 
@@ -52,6 +58,9 @@ public sealed class AdministrationPagesTests(BrowserFixture browser) : IAsyncLif
             Assert.True(gil.Disabled);
         });
     }
+
+    private async Task<IReadOnlyList<string>> RolesOfAsync(string username) =>
+        (await _server.Admin.ListUsersAsync()).Single(u => u.Username == username).Roles;
 
     [Fact]
     public async Task A_compliance_officer_filters_the_audit_trail_and_sees_previous_and_new_values()
