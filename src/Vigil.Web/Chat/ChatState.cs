@@ -241,6 +241,24 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
         }
     }
 
+    /// <summary>Tells colleagues this user stepped away (idle) or is back.</summary>
+    public async Task SetAwayAsync(bool away)
+    {
+        if (_connection is null || Status != ConnectionStatus.Connected)
+        {
+            return;
+        }
+
+        try
+        {
+            await _connection.SetPresenceAsync(away ? PresenceStatuses.Away : PresenceStatuses.Online);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or VigilApiException)
+        {
+            // Presence is a courtesy; the next change tries again.
+        }
+    }
+
     public async Task<ConversationEntry> CreateAsync(CreateConversationRequest request)
     {
         var conversation = await Client.CreateConversationAsync(request);

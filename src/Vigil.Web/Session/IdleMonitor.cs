@@ -5,7 +5,7 @@ namespace Vigil.Web.Session;
 /// click, scroll or touch, the tab signs out; a warning shows a minute before (half the limit when it is shorter than
 /// two minutes). The server ends the session by itself too; this makes the screen follow and hides what it showed.
 /// </summary>
-public sealed class IdleMonitor(AppSession session, BrowserBridge browser) : IAsyncDisposable
+public sealed class IdleMonitor(AppSession session, BrowserBridge browser, Chat.ChatState chat) : IAsyncDisposable
 {
     private CancellationTokenSource? _loop;
 
@@ -19,6 +19,10 @@ public sealed class IdleMonitor(AppSession session, BrowserBridge browser) : IAs
 
     public static TimeSpan WarningLead(TimeSpan limit) =>
         limit >= TimeSpan.FromMinutes(2) ? TimeSpan.FromMinutes(1) : limit / 2;
+
+    /// <summary>Colleagues see "away" after this long without use: five minutes, or a quarter of a shorter limit.</summary>
+    public static TimeSpan AwayAfter(TimeSpan limit) =>
+        limit >= TimeSpan.FromMinutes(20) ? TimeSpan.FromMinutes(5) : limit / 4;
 
     public async Task StartAsync()
     {
@@ -77,6 +81,7 @@ public sealed class IdleMonitor(AppSession session, BrowserBridge browser) : IAs
         var lead = WarningLead(limit);
         var keepAliveEvery = limit / 3;
         var sinceKeepAlive = TimeSpan.Zero;
+        var away = false;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
@@ -98,6 +103,12 @@ public sealed class IdleMonitor(AppSession session, BrowserBridge browser) : IAs
                 {
                     sinceKeepAlive = TimeSpan.Zero;
                     await KeepServerSessionAsync();
+                }
+
+                if (idle >= AwayAfter(limit) != away)
+                {
+                    away = !away;
+                    await chat.SetAwayAsync(away);
                 }
 
                 int? left = idle >= limit - lead ? (int)Math.Ceiling((limit - idle).TotalSeconds) : null;

@@ -15,6 +15,9 @@ public sealed class IdleSignOutTests(BrowserFixture browser) : IAsyncLifetime
     {
         _server = await WebServer.StartAsync(new Dictionary<string, string> { ["Vigil__Sessions__IdleTimeout"] = "00:00:12" });
         await _server.CreateUserAsync("ida", "Ida Idle", VigilRoles.Clinician);
+        var otto = await _server.CreateUserAsync("otto", "Otto Observer", VigilRoles.Clinician);
+        using var ida = await _server.ClientForAsync("ida");
+        await ida.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [otto.Id]));
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -22,10 +25,15 @@ public sealed class IdleSignOutTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task An_idle_session_is_warned_then_signed_out_and_its_screen_cleared()
     {
+        await using var otto = await BrowserSession.OpenAsync(browser.Browser, _server.Address);
         await using var ida = await BrowserSession.OpenAsync(browser.Browser, _server.Address);
         await ida.RunAsync(nameof(An_idle_session_is_warned_then_signed_out_and_its_screen_cleared), async () =>
         {
+            await otto.SignInAsync("otto");
             await ida.SignInAsync("ida");
+            // A colleague sees Ida go away after a quarter of the limit (3 s), before the warning.
+            var dot = otto.Page.GetByTestId("conversation-link").Locator(".presence");
+            await Expect(dot).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\baway\\b"), new() { Timeout = 10_000 });
             // Limit 12 s: the warning shows for the last 6 s (half the limit, as it is under two minutes).
             var warning = ida.Page.GetByRole(AriaRole.Alertdialog);
             await Expect(warning).ToBeVisibleAsync(new() { Timeout = 15_000 });
