@@ -22,6 +22,9 @@ public static class DatabaseCopy
     private static readonly MethodInfo CopyTableMethod =
         typeof(DatabaseCopy).GetMethod(nameof(CopyTableAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
+    private static readonly MethodInfo CountTableMethod =
+        typeof(DatabaseCopy).GetMethod(nameof(CountTableAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+
     public static async Task<IReadOnlyList<TableCopy>> CopyAsync(
         VigilDbContext source, VigilDbContext target, IProgress<(string Table, long Done, long Total)>? progress, CancellationToken cancellationToken)
     {
@@ -92,8 +95,7 @@ public static class DatabaseCopy
     }
 
     private static Task<long> CountAsync(VigilDbContext db, IEntityType table, CancellationToken cancellationToken) =>
-        (Task<long>)typeof(DatabaseCopy).GetMethod(nameof(CountTableAsync), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(table.ClrType).Invoke(null, [db, cancellationToken])!;
+        (Task<long>)CountTableMethod.MakeGenericMethod(table.ClrType).Invoke(null, [db, cancellationToken])!;
 
     private static Task<long> CountTableAsync<TEntity>(VigilDbContext db, CancellationToken cancellationToken)
         where TEntity : class => db.Set<TEntity>().LongCountAsync(cancellationToken);
