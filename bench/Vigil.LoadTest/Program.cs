@@ -1,88 +1,124 @@
 using System.CommandLine;
-using System.Globalization;
-using Vigil.LoadTest;
-using Vigil.Testing;
+using System.Diagnostics;
+using Vigil.LoadTest.Measurement;
+using Vigil.LoadTest.Scenarios;
+using Vigil.LoadTest.Targets;
 
-// Load program: N connected clients in pairs, durable sends through the SDK, send-to-receive latency at the peer.
-var clients = new Option<int>("--clients") { Description = "Connected clients (users), even", DefaultValueFactory = _ => 1000 };
-var duration = new Option<int>("--seconds") { Description = "Measured seconds", DefaultValueFactory = _ => 20 };
-var warmup = new Option<int>("--warmup") { Description = "Warm-up seconds, not measured", DefaultValueFactory = _ => 5 };
-var rates = new Option<int[]>("--rate")
+namespace Vigil.LoadTest;
+
+/// <summary>
+/// Drives every server under test through the same scenarios in one run and prints one table. Exits non-zero when a
+/// message was lost or duplicated, a send failed, or a scenario could not run.
+/// </summary>
+internal static class LoadProgram
 {
-    Description = "Total messages per second to offer (open loop); repeat for a sweep; 0 = as fast as acks return (closed loop)",
-    DefaultValueFactory = _ => [0],
-    AllowMultipleArgumentsPerToken = true,
-};
-var inFlight = new Option<int>("--in-flight") { Description = "Closed loop: concurrent sends per client", DefaultValueFactory = _ => 1 };
-var messagePack = new Option<bool>("--messagepack") { Description = "Use the MessagePack hub protocol instead of JSON" };
-var server = new Option<string?>("--server") { Description = "Use a running server instead of starting one on a temporary data folder" };
-var postgres = new Option<string?>("--postgres")
-{
-    Description = "Start the server on PostgreSQL: a connection string to an empty database (default: SQLite in the data folder)",
-};
-var root = new RootCommand("Vigil load test") { clients, duration, warmup, rates, inFlight, server, messagePack, postgres };
-root.SetAction(async (parse, ct) =>
-{
-    var count = parse.GetValue(clients) / 2 * 2;
-    var data = Directory.CreateTempSubdirectory("vigil-load-").FullName;
-    ServerProcess? child = null;
-    try
+    private static readonly string[] AllTargets = ["b0", "b1", "sqlite", "postgres", "postgres2"];
+    private static readonly string[] AllScenarios = ["ingest", "roundtrip", "fanout", "connections", "history", "storm"];
+
+    public static async Task<int> Main(string[] args)
     {
-        Uri address;
-        if (parse.GetValue(server) is { } url)
+        var smoke = new Option<bool>("--smoke") { Description = "Small and short (CI, under 3 minutes) instead of the full run" };
+        var targets = new Option<string[]>("--targets")
         {
-            address = new Uri(url);
-        }
-        else
+            Description = "Servers: b0 (Kestrel WebSocket echo), b1 (bare SignalR), sqlite, postgres (1 node + Redis), postgres2 (2 nodes + Redis)",
+            DefaultValueFactory = _ => AllTargets,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var scenarios = new Option<string[]>("--scenarios")
         {
-            var environment = parse.GetValue(postgres) is { } connection
-                ? new Dictionary<string, string> { ["Vigil__Database"] = "postgres", ["Vigil__ConnectionString"] = connection }
-                : null;
-            child = await ServerProcess.StartAsync(data, environment: environment);
-            address = child.Address;
-        }
+            Description = "ingest, roundtrip, fanout, connections, history, storm",
+            DefaultValueFactory = _ => AllScenarios,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var noPin = new Option<bool>("--no-pin") { Description = "Do not split the CPUs between servers and the load generator" };
+        var output = new Option<string?>("--out") { Description = "Also write the table (Markdown) to this file" };
+        var root = new RootCommand("Vigil load benchmark: baselines and Vigil, same scenarios, one table") { smoke, targets, scenarios, noPin, output };
+        root.SetAction(async (parse, ct) =>
+        {
+            if (Pinning.Apply(!parse.GetValue(noPin), args) is { } exitCode)
+            {
+                return exitCode;
+            }
 
-        Console.Error.WriteLine($"server {address} (data {data}, {(parse.GetValue(postgres) is null ? "SQLite" : "PostgreSQL")}); {Environment.ProcessorCount} cores");
-        var users = await Provisioner.SignInUsersAsync(address, count);
-        var conversations = await Provisioner.PairAsync(users);
-        Console.WriteLine("| clients | offered msg/s | durable acks/s | delivered | errors | ack p50 / p99 ms | send→receive p50 / p90 / p99 / max ms | server CPU | server RSS |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var rate in parse.GetValue(rates)!)
-        {
-            var cpuBefore = child?.CpuTime ?? TimeSpan.Zero;
-            var options = new LoadOptions(count, TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)),
-                rate, parse.GetValue(inFlight), null, null, parse.GetValue(messagePack));
-            var started = DateTime.UtcNow;
-            var result = await new LoadRun(options, users, conversations).RunAsync();
-            var wall = DateTime.UtcNow - started;
-            var cpu = child is null ? "n/a" : $"{(child.CpuTime - cpuBefore) / wall * 100:0}%";
-            var rss = child?.ResidentBytes() is { } bytes ? $"{bytes / 1024 / 1024} MB" : "n/a";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {result.Clients} | {(rate == 0 ? "closed loop" : rate.ToString(CultureInfo.InvariantCulture))} | {result.AckedPerSecond:0} | {result.Delivered} | {result.Errors} | {result.Ack.P50:0.0} / {result.Ack.P99:0.0} | {result.Delivery.P50:0.0} / {result.Delivery.P90:0.0} / {result.Delivery.P99:0.0} / {result.Delivery.Max:0} | {cpu} | {rss} |"));
-        }
+            var profile = parse.GetValue(smoke) ? Profile.Smoke : Profile.Full;
+            var chosen = parse.GetValue(scenarios)!;
+            var unknown = parse.GetValue(targets)!.Concat(chosen).Except(AllTargets.Concat(AllScenarios)).ToList();
+            if (unknown.Count > 0)
+            {
+                Console.Error.WriteLine($"error: unknown target or scenario: {string.Join(", ", unknown)}");
+                return 2;
+            }
 
-        foreach (var (client, _) in users)
-        {
-            client.Dispose();
-        }
+            var needsServices = parse.GetValue(targets)!.Any(t => t.StartsWith("postgres", StringComparison.Ordinal));
+            if (needsServices && (Environment.GetEnvironmentVariable("VIGIL_TEST_POSTGRES") is null || Environment.GetEnvironmentVariable("VIGIL_TEST_REDIS") is null))
+            {
+                Console.Error.WriteLine("error: the postgres targets need VIGIL_TEST_POSTGRES and VIGIL_TEST_REDIS (bench/run.sh starts both)");
+                return 2;
+            }
 
-        return 0;
+            var clock = Stopwatch.StartNew();
+            var results = new Results();
+            Console.Error.WriteLine($"{(parse.GetValue(smoke) ? "smoke" : "full")} run on {Machine.Describe()}; servers on CPU {Pinning.ServerCpus ?? "any"}, load on CPU {Pinning.LoadCpus ?? "any"}");
+            foreach (var name in parse.GetValue(targets)!)
+            {
+                await RunTargetAsync(name, profile, chosen, results, ct);
+            }
+
+            if (chosen.Contains("history"))
+            {
+                Console.Error.WriteLine("== writer alone and history (Vigil SQLite)");
+                await WriterAndHistoryScenario.RunAsync(profile, results, ct);
+            }
+
+            results.AddRatios(results.RowStartingWith(IngestScenario.Rate), "B1 bare SignalR", "1. ingest: as % of B1");
+            var table = $"Machine: {Machine.Describe()}; servers pinned to CPU {Pinning.ServerCpus ?? "any"}, load generator to CPU {Pinning.LoadCpus ?? "any"}. " +
+                $"{(parse.GetValue(smoke) ? "Smoke" : "Full")} run, {clock.Elapsed.TotalMinutes:N1} min.\n\n" + results.ToMarkdown();
+            Console.WriteLine(table);
+            if (parse.GetValue(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file, table, ct);
+            }
+
+            foreach (var failure in results.Failures)
+            {
+                Console.Error.WriteLine($"FAILED {failure}");
+            }
+
+            return results.Failures.Count == 0 ? 0 : 1;
+        });
+        return await root.Parse(args).InvokeAsync();
     }
-    finally
+
+    private static async Task RunTargetAsync(string name, Profile profile, string[] chosen, Results results, CancellationToken cancellationToken)
     {
-        if (child is not null)
+        await using Target target = name switch
         {
-            await child.DisposeAsync();
-        }
+            "b0" => new BaselineTarget("echo"),
+            "b1" => new BaselineTarget("hub"),
+            "sqlite" => new VigilTarget("sqlite", 1),
+            "postgres" => new VigilTarget("postgres", 1),
+            _ => new VigilTarget("postgres", 2),
+        };
+        Console.Error.WriteLine($"== {target.Name}");
+        var clock = Stopwatch.StartNew();
+        await target.StartAsync();
+        Scenario[] scenarios =
+        [
+            new IngestScenario(profile), new RoundTripScenario(profile), new FanOutScenario(profile),
+            new ConnectionsScenario(profile), new ReconnectStormScenario(profile),
+        ];
+        foreach (var scenario in scenarios.Where(s => chosen.Contains(s.Name) && s.Supports(target)))
+        {
+            try
+            {
+                await scenario.RunAsync(target, results, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                results.Fail(target.Name, $"{scenario.Name} did not complete: {e.GetType().Name}: {e.Message}");
+            }
 
-        try
-        {
-            Directory.Delete(data, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Temporary folder; the OS cleans it.
+            Console.Error.WriteLine($"  ({scenario.Name} done at {clock.Elapsed.TotalSeconds:N0} s)");
         }
     }
-});
-return await root.Parse(args).InvokeAsync();
+}

@@ -1,74 +1,76 @@
-using System.Net;
 using Vigil.Client;
 using Vigil.Contracts;
 
 namespace Vigil.LoadTest;
 
-/// <summary>Creates the users and the direct conversations between pairs of them, or reuses those of an earlier run.</summary>
-internal static class Provisioner
+/// <summary>
+/// Vigil's users and conversations for the scenarios: users are created once (Researcher role) and stay signed in
+/// across scenarios; member m is signed in on node m mod n. Password hashing makes this the slow part of a run.
+/// </summary>
+internal sealed class Provisioner : IDisposable
 {
-    public const string Password = "L0ad-Test-Passw0rd!";
+    private const string Password = "L0ad-Test-Passw0rd!";
+    private readonly List<(VigilClient Client, UserDto User)> _users = [];
+    private IReadOnlyList<Uri> _nodes = [];
+    private VigilClient? _admin;
 
-    public static async Task<IReadOnlyList<(VigilClient Client, UserDto User)>> SignInUsersAsync(Uri server, int count)
+    public async Task SetUpAsync(IReadOnlyList<Uri> nodes)
     {
-        using (var admin = new VigilClient(server))
-        {
-            try
-            {
-                await admin.SetupAsync(new CreateUserRequest("loadadmin", Password, "Load admin", "load@example.org"));
-            }
-            catch (VigilApiException e) when (e.Status == HttpStatusCode.Forbidden)
-            {
-                // An earlier run set the server up.
-            }
+        _nodes = nodes;
+        _admin = new VigilClient(nodes[0]);
+        await _admin.SetupAsync(new CreateUserRequest("loadadmin", Password, "Load admin", "load@example.org"));
+        await _admin.SignInAsync("loadadmin", Password);
+    }
 
-            await admin.SignInAsync("loadadmin", Password);
-            var existing = (await admin.ListUsersAsync()).Select(u => u.Username).ToHashSet();
-            var created = 0;
-            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
-            {
-                var name = UserName(i);
-                if (!existing.Contains(name))
-                {
-                    await admin.CreateUserAsync(new CreateUserRequest(name, Password, $"Load {i}", $"{name}@example.org", [VigilRoles.Researcher]), ct);
-                    Progress("created", Interlocked.Increment(ref created), count);
-                }
-            });
+    public async Task<IReadOnlyList<(VigilClient Client, UserDto User)>> SignInAsync(int count, CancellationToken cancellationToken)
+    {
+        if (_users.Count >= count)
+        {
+            return _users;
         }
 
-        var clients = new (VigilClient, UserDto)[count];
-        var signedIn = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+        var added = new (VigilClient, UserDto)[count - _users.Count];
+        var first = _users.Count;
+        var done = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(first, added.Length), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            var client = new VigilClient(server);
-            await client.SignInAsync(UserName(i), Password, cancellationToken: ct);
-            clients[i] = (client, await client.GetMeAsync(ct));
-            Progress("signed in", Interlocked.Increment(ref signedIn), count);
+            var name = $"load{i:D5}";
+            await _admin!.CreateUserAsync(new CreateUserRequest(name, Password, $"Load {i}", $"{name}@example.org", [VigilRoles.Researcher]), ct);
+            var client = new VigilClient(_nodes[i % _nodes.Count]);
+            await client.SignInAsync(name, Password, cancellationToken: ct);
+            added[i - first] = (client, await client.GetMeAsync(ct));
+            if (Interlocked.Increment(ref done) % 100 == 0)
+            {
+                Console.Error.Write($"\r  users {first + done}/{count} ");
+            }
         });
-        Console.Error.WriteLine();
-        return clients;
+        _users.AddRange(added);
+        Console.Error.Write("\r");
+        return _users;
     }
 
-    /// <summary>Pairs 2k and 2k+1 in a direct conversation; each message then reaches two connections.</summary>
-    public static async Task<Guid[]> PairAsync(IReadOnlyList<(VigilClient Client, UserDto User)> users)
+    /// <summary>Two members: a direct conversation; more: a group created by its first member.</summary>
+    public async Task<IReadOnlyList<string>> CreateConversationsAsync(IReadOnlyList<IReadOnlyList<int>> groups, CancellationToken cancellationToken)
     {
-        var conversations = new Guid[users.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, users.Count / 2), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (pair, ct) =>
+        var keys = new string[groups.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, groups.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (g, ct) =>
         {
-            var (a, b) = (users[2 * pair], users[(2 * pair) + 1]);
-            var conversation = await a.Client.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [b.User.Id]), ct);
-            conversations[2 * pair] = conversations[(2 * pair) + 1] = conversation.Id;
+            var members = groups[g];
+            var others = members.Skip(1).Select(m => _users[m].User.Id).ToList();
+            var request = members.Count == 2
+                ? new CreateConversationRequest(ConversationKinds.Direct, others)
+                : new CreateConversationRequest(ConversationKinds.Group, others, $"Load group {g} of {members.Count}");
+            keys[g] = (await _users[members[0]].Client.CreateConversationAsync(request, ct)).Id.ToString();
         });
-        return conversations;
+        return keys;
     }
 
-    private static string UserName(int i) => $"load{i:D5}";
-
-    private static void Progress(string what, int done, int of)
+    public void Dispose()
     {
-        if (done % 50 == 0 || done == of)
+        _admin?.Dispose();
+        foreach (var (client, _) in _users)
         {
-            Console.Error.Write($"\r{what} {done}/{of} users ");
+            client.Dispose();
         }
     }
 }

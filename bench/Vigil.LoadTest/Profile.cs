@@ -1,0 +1,45 @@
+namespace Vigil.LoadTest;
+
+/// <summary>How big each scenario is: the full run (manual) or the smoke run that CI does in under 3 minutes.</summary>
+internal sealed record Profile(
+    int IngestClients,
+    int IngestSeconds,
+    int RoundTripClients,
+    int[] RoundTripRates,
+    int RoundTripSeconds,
+    int FanOutMembers,
+    int FanOutMessages,
+    int SmallGroups,
+    int[] ConnectionSteps,
+    int HistoryMessages,
+    int StormConnections,
+    int StormUsers)
+{
+    public static Profile Full { get; } = new(
+        IngestClients: 200,
+        IngestSeconds: 15,
+        RoundTripClients: 2000,
+        RoundTripRates: [500, 1000, 2000, 4000, 8000],
+        RoundTripSeconds: 15,
+        FanOutMembers: 1000,
+        FanOutMessages: 50,
+        SmallGroups: 100,
+        ConnectionSteps: [5000, 10_000, 15_000],
+        HistoryMessages: 1_000_000,
+        StormConnections: 5000,
+        StormUsers: 1000);
+
+    public static Profile Smoke { get; } = new(
+        IngestClients: 40,
+        IngestSeconds: 3,
+        RoundTripClients: 100,
+        RoundTripRates: [200, 500],
+        RoundTripSeconds: 3,
+        FanOutMembers: 100,
+        FanOutMessages: 10,
+        SmallGroups: 10,
+        ConnectionSteps: [500],
+        HistoryMessages: 20_000,
+        StormConnections: 200,
+        StormUsers: 40);
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Vigil.LoadTest.Connections;
+using Vigil.LoadTest.Measurement;
+using Vigil.LoadTest.Targets;
+
+namespace Vigil.LoadTest.Scenarios;
+
+/// <summary>
+/// 6. Reconnect storm: every node is killed (SIGKILL) and restarted under a steady send load; every client
+/// reconnects at once. Afterwards each connection must hold every acknowledged message of its conversation exactly
+/// once: nothing lost, nothing duplicated.
+/// </summary>
+internal sealed class ReconnectStormScenario(Profile profile) : Scenario
+{
+    public override string Name => "storm";
+
+    public override bool Supports(Target target) => target.Durable;
+
+    public override async Task RunAsync(Target target, Results results, CancellationToken cancellationToken)
+    {
+        var users = profile.StormUsers;
+        var prepared = await target.PrepareAsync(Topology.Pairs(users), cancellationToken);
+        var members = Enumerable.Range(0, profile.StormConnections).Select(i => i % users).ToList();
+        var receipts = Enumerable.Range(0, members.Count).Select(_ => new ConcurrentDictionary<string, int>(StringComparer.Ordinal)).ToArray();
+        var reconnected = 0;
+        var connections = await ConnectAsync(prepared, members, (i, connection) =>
+        {
+            connection.Received = (_, id) => receipts[i].AddOrUpdate(id, 1, (_, n) => n + 1);
+            connection.Reconnected = () => Interlocked.Increment(ref reconnected);
+        }, parallelism: 64, cancellationToken: cancellationToken);
+
+        // The first connection of each user sends 2 messages a second throughout.
+        var acked = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        long failed = 0;
+        using var stop = new CancellationTokenSource();
+        var senders = Enumerable.Range(0, users).Select(async u =>
+        {
+            var sends = new List<Task>();
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var id = $"{u}:storm{n}";
+                sends.Add(connections[u].SendAsync(prepared.GroupKeys[u / 2], id, CancellationToken.None).ContinueWith(
+                    t =>
+                    {
+                        if (t.IsCompletedSuccessfully)
+                        {
+                            acked[id] = u / 2;
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref failed);
+                        }
+                    },
+                    TaskScheduler.Default));
+                try
+                {
+                    await Task.Delay(500 + (u % 50), stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            await Task.WhenAll(sends);
+        }).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        await target.CrashAndRestartAsync();
+        var storm = Stopwatch.StartNew();
+        while (Volatile.Read(ref reconnected) < members.Count && storm.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
+        var allBack = storm.Elapsed;
+        var back = Volatile.Read(ref reconnected);
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        await stop.CancelAsync();
+        await Task.WhenAll(senders);
+
+        // Every connection of the pair's two users must end up with each acknowledged message exactly once.
+        var expected = members.Select(m => acked.Where(a => a.Value == m / 2).Select(a => a.Key).ToHashSet(StringComparer.Ordinal)).ToArray();
+        var settle = Stopwatch.StartNew();
+        long lost, duplicated;
+        do
+        {
+            await Task.Delay(250, cancellationToken);
+            lost = Enumerable.Range(0, members.Count).Sum(i => (long)expected[i].Count(id => !receipts[i].ContainsKey(id)));
+            duplicated = receipts.Sum(r => (long)r.Values.Count(n => n > 1));
+        }
+        while (lost > 0 && settle.Elapsed < TimeSpan.FromSeconds(30));
+
+        await CloseAsync(connections);
+        var deliveries = expected.Sum(e => (long)e.Count);
+        results.Add($"6. reconnect storm, {members.Count:N0} connections: all reconnected after restart, s", target.Name,
+            back == members.Count ? allBack.TotalSeconds.ToString("N1", CultureInfo.InvariantCulture) : $"{back}/{members.Count} in 60 s");
+        results.Add("6. reconnect storm: acked messages / deliveries checked / lost / duplicated", target.Name,
+            $"{acked.Count:N0} / {deliveries:N0} / {lost} / {duplicated}");
+        if (back < members.Count || lost > 0 || duplicated > 0)
+        {
+            results.Fail(target.Name, $"reconnect storm: {back}/{members.Count} reconnected, {lost} lost, {duplicated} duplicated");
+        }
+
+        _ = failed; // Sends refused while every node was down are not acknowledged, so nothing is owed for them.
+    }
+}

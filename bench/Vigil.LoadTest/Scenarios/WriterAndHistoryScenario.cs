@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Client;
+using Vigil.Contracts;
+using Vigil.LoadTest.Connections;
+using Vigil.LoadTest.Measurement;
+using Vigil.LoadTest.Targets;
+using Vigil.Server.Messaging;
+
+namespace Vigil.LoadTest.Scenarios;
+
+/// <summary>
+/// 1b and 5, Vigil on SQLite only: the writer alone (in this process, no network: commands straight into the
+/// group-commit writer, ledger and encryption on) fills one conversation with the profile's message count; the
+/// same-sized plain SQLite inserts at the same batch size give the ceiling it is compared with; then the real server
+/// starts on that folder and serves pages of 50 messages from the middle of the conversation.
+/// </summary>
+internal static class WriterAndHistoryScenario
+{
+    private const string Column = "Vigil SQLite";
+    private const string Password = "Hist0ry-Bench-2026!";
+
+    public static async Task RunAsync(Profile profile, Results results, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("vigil-history-").FullName;
+        try
+        {
+            var (conversationId, batch) = await FillAsync(folder, profile.HistoryMessages, results, cancellationToken);
+            var ceiling = SqliteCeiling(Path.Combine(folder, "ceiling.db"), Math.Max(1, (int)Math.Round(batch)));
+            results.Add("1b. SQLite group-commit ceiling at the writer's batch size, rows/s", Column, ceiling.ToString("N0", CultureInfo.InvariantCulture), ceiling);
+            var writer = results.Number("1b. writer alone: durable messages/s", Column) ?? 0;
+            results.Add("1b. writer alone as % of the SQLite ceiling", Column, string.Create(CultureInfo.InvariantCulture, $"{writer / ceiling * 100:0}%"));
+            await HistoryAsync(folder, conversationId, profile.HistoryMessages, results, cancellationToken);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<(Guid Conversation, double MessagesPerCommit)> FillAsync(string folder, int messages, Results results, CancellationToken cancellationToken)
+    {
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VIGIL_SERVER", AppContext.BaseDirectory);
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Vigil:DataDirectory", folder);
+            builder.UseSetting("Vigil:Patients:SchedulerEnabled", "false");
+            builder.UseSetting("Logging:LogLevel:Default", "Error");
+        });
+        using var admin = new VigilClient(factory.Server.BaseAddress, factory.Server.CreateHandler());
+        await admin.SetupAsync(new CreateUserRequest("historian", Password, "History bench", "history@example.org"), cancellationToken);
+        await admin.SignInAsync("historian", Password, cancellationToken: cancellationToken);
+        var me = await admin.GetMeAsync(cancellationToken);
+        var other = await admin.CreateUserAsync(new CreateUserRequest("reader", Password, "Reader", "reader@example.org", [VigilRoles.Researcher]), cancellationToken);
+        var conversation = await admin.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Group, [other.Id], "One million messages"), cancellationToken);
+
+        long commits = 0, committed = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "vigil.writer.batch.size")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, _, _) =>
+        {
+            Interlocked.Increment(ref commits);
+            Interlocked.Add(ref committed, size);
+        });
+        listener.Start();
+
+        var writer = factory.Services.GetRequiredService<MessageWriter>();
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        var submitters = Enumerable.Range(0, 1000).Select(_ => Task.Run(async () =>
+        {
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < messages)
+            {
+                var request = new SendMessageRequest($"h{n}", $"{LoadConnection.Body} #{n}");
+                await writer.SubmitAsync(new SendMessageCommand(conversation.Id, me.Id, request), cancellationToken);
+                if (n % 20_000 == 0)
+                {
+                    Console.Error.Write($"\r  writer alone: {n:N0}/{messages:N0} ");
+                }
+            }
+        }, cancellationToken)).ToList();
+        await Task.WhenAll(submitters);
+        var elapsed = clock.Elapsed;
+        Console.Error.Write("\r");
+        var rate = messages / elapsed.TotalSeconds;
+        var perCommit = committed / (double)Math.Max(1, commits);
+        results.Add("1b. writer alone: durable messages/s", Column, rate.ToString("N0", CultureInfo.InvariantCulture) + $" ({messages:N0} into one conversation, one core)", rate);
+        results.Add("1b. writer alone: messages per commit (fsync)", Column, perCommit.ToString("N0", CultureInfo.InvariantCulture));
+        return (conversation.Id, perCommit);
+    }
+
+    /// <summary>Plain inserts of rows the size of a stored message (id, conversation, sequence, 150-byte body) in one
+    /// WAL database with synchronous=FULL, committed every <paramref name="batch"/> rows, for 3 seconds.</summary>
+    private static double SqliteCeiling(string path, int batch)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE m (id BLOB PRIMARY KEY, c BLOB NOT NULL, s INTEGER NOT NULL, b BLOB NOT NULL); CREATE UNIQUE INDEX m_cs ON m(c, s);";
+            setup.ExecuteNonQuery();
+        }
+
+        var conversation = Guid.NewGuid().ToByteArray();
+        var body = new byte[150];
+        Random.Shared.NextBytes(body);
+        var rows = 0L;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            using var transaction = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO m VALUES ($id, $c, $s, $b)";
+            var id = insert.Parameters.Add("$id", SqliteType.Blob);
+            insert.Parameters.AddWithValue("$c", conversation);
+            var sequence = insert.Parameters.Add("$s", SqliteType.Integer);
+            insert.Parameters.AddWithValue("$b", body);
+            insert.Prepare();
+            for (var i = 0; i < batch; i++)
+            {
+                id.Value = Guid.CreateVersion7().ToByteArray();
+                sequence.Value = ++rows;
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task HistoryAsync(string folder, Guid conversationId, int messages, Results results, CancellationToken cancellationToken)
+    {
+        var address = new Uri($"http://127.0.0.1:{Vigil.Testing.ServerProcess.FreePort()}");
+        await using var server = await PinnedProcess.StartAsync("Vigil.Server.dll", ["--urls", address.ToString(), "--data-dir", folder], address);
+        using var reader = new VigilClient(address);
+        await reader.SignInAsync("reader", Password, cancellationToken: cancellationToken);
+        var latency = new Latency();
+        var random = new Random(7);
+        var requests = Math.Min(1000, messages / 10);
+        for (var i = 0; i < requests + 20; i++)
+        {
+            var before = random.NextInt64(messages / 4, (3L * messages / 4) + 1);
+            var started = Stopwatch.GetTimestamp();
+            var page = await reader.GetMessagesAsync(conversationId, before: before, limit: 50, cancellationToken: cancellationToken);
+            if (i >= 20)
+            {
+                latency.RecordSince(started);
+            }
+
+            if (page.Count != 50 || page[^1].Sequence != before - 1)
+            {
+                results.Fail(Column, $"history: a page before {before} came back with {page.Count} messages");
+                return;
+            }
+        }
+
+        results.Add($"5. history: 50 messages from the middle of {messages:N0}, p50 / p99 / p99.9 ms", Column, latency.Summary());
+        results.Add("5. search (permission-filtered)", Column, "not built: bodies are encrypted per subject, no index yet");
+    }
+}
