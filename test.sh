@@ -13,70 +13,10 @@ results="$(pwd)/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
-if [ "$(id -u)" -eq 0 ]; then
-  as_root() { "$@"; }
-else
-  as_root() { sudo "$@"; }
-fi
-export DEBIAN_FRONTEND=noninteractive
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
-command -v redis-server >/dev/null || missing+=(redis-server)
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "==> install ${missing[*]}"
-  as_root apt-get update -qq
-  as_root apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+source eng/services.sh
+install_missing
 # Without them the browser and PostgreSQL tests fail (they never skip), so what is missing shows up in the totals.
-
-# A throwaway PostgreSQL cluster and a redis-server on free loopback ports, stopped and deleted however the run ends.
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-pg_dir=""
-redis_pid=""
-stop_services() {
-  if [ -n "$pg_dir" ]; then
-    run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$pg_dir"
-  fi
-  if [ -n "$redis_pid" ]; then
-    kill "$redis_pid" 2>/dev/null || true
-  fi
-}
-trap stop_services EXIT
-if [ "$(id -u)" -eq 0 ]; then
-  run_pg() { runuser -u postgres -- "$@"; }
-else
-  run_pg() { "$@"; }
-fi
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  return 1
-}
-if [ -n "$pg_bin" ]; then
-  echo "==> start PostgreSQL ($pg_bin)"
-  pg_dir=$(mktemp -d /tmp/vigil-pg.XXXXXX)
-  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_dir"
-  pg_port=$(free_port)
-  run_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
-  run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
-    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
-  export VIGIL_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
-fi
-if command -v redis-server >/dev/null; then
-  redis_port=$(free_port)
-  echo "==> start redis-server (port $redis_port)"
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >/dev/null &
-  redis_pid=$!
-  export VIGIL_TEST_REDIS="127.0.0.1:$redis_port"
-fi
+start_services
 
 echo "==> restore"
 dotnet tool restore >/dev/null

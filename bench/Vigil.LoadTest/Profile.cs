@@ -31,14 +31,14 @@ internal sealed record Profile(
 
     public static Profile Smoke { get; } = new(
         IngestClients: 40,
-        IngestSeconds: 3,
-        RoundTripClients: 100,
-        RoundTripRates: [200, 500],
+        IngestSeconds: 2,
+        RoundTripClients: 60,
+        RoundTripRates: [300],
         RoundTripSeconds: 3,
-        FanOutMembers: 100,
+        FanOutMembers: 60,
         FanOutMessages: 10,
-        SmallGroups: 10,
-        ConnectionSteps: [500],
+        SmallGroups: 6,
+        ConnectionSteps: [300],
         HistoryMessages: 20_000,
         StormConnections: 200,
         StormUsers: 40);

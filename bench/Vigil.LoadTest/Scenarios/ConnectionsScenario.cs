@@ -42,7 +42,7 @@ internal sealed class ConnectionsScenario(Profile profile) : Scenario
 
                 var rate = members.Count / clock.Elapsed.TotalSeconds;
                 open.AddRange(added);
-                await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
                 var perConnection = (target.ResidentBytes - before) / 1024.0 / open.Count;
                 results.Add($"{Memory}, at {step:N0}", target.Name, perConnection.ToString("N1", CultureInfo.InvariantCulture), perConnection);
                 results.Add($"4. connections: connects/s up to {step:N0}", target.Name, rate.ToString("N0", CultureInfo.InvariantCulture));

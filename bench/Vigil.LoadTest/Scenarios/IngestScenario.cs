@@ -45,6 +45,7 @@ internal sealed class IngestScenario(Profile profile) : Scenario
 
         await Task.Delay(TimeSpan.FromSeconds(Math.Max(2, profile.IngestSeconds / 3)), cancellationToken);
         var usage = new ServerUsage(target);
+        var commitsBefore = await target.DatabaseCommitsAsync();
         var window = Stopwatch.StartNew();
         Volatile.Write(ref measuring, true);
         await Task.Delay(TimeSpan.FromSeconds(profile.IngestSeconds), cancellationToken);
@@ -54,11 +55,18 @@ internal sealed class IngestScenario(Profile profile) : Scenario
         var cpu = usage.MicrosecondsPer(count);
         await stop.CancelAsync();
         await Task.WhenAll(senders);
+        var commits = await target.DatabaseCommitsAsync() - commitsBefore;
         await CloseAsync(connections);
 
         var rate = count / elapsed.TotalSeconds;
         results.Add($"{Rate}, {clients} clients", target.Name, rate.ToString("N0", CultureInfo.InvariantCulture), rate);
         results.Add("1. ingest: server CPU µs per message", target.Name, cpu.ToString("N0", CultureInfo.InvariantCulture));
+        if (commits is { } transactions)
+        {
+            // Counted from before the window to after the senders stopped, so slightly more messages than "count".
+            results.Add("1. ingest: database transactions per acked message", target.Name, (transactions / (double)count).ToString("N2", CultureInfo.InvariantCulture));
+        }
+
         if (errors > 0)
         {
             results.Fail(target.Name, $"ingest: {errors} sends failed");

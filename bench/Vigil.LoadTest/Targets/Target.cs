@@ -31,6 +31,9 @@ internal abstract class Target : IAsyncDisposable
 
     public abstract Task<Prepared> PrepareAsync(Topology topology, CancellationToken cancellationToken);
 
+    /// <summary>Transactions the database has committed so far, where it can say (PostgreSQL); null otherwise.</summary>
+    public virtual Task<long?> DatabaseCommitsAsync() => Task.FromResult<long?>(null);
+
     /// <summary>Kills every node and starts it again on the same data and ports.</summary>
     public virtual Task CrashAndRestartAsync() => throw new NotSupportedException($"{Name} keeps nothing across a restart.");
 

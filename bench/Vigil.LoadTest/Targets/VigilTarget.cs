@@ -46,6 +46,21 @@ internal sealed class VigilTarget(string database, int nodes) : Target
         return new Prepared(keys, member => new VigilConnection(clients[member].Client));
     }
 
+    public override async Task<long?> DatabaseCommitsAsync()
+    {
+        if (_postgres is null)
+        {
+            return null;
+        }
+
+        // The statistics collector publishes about once a second.
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await using var connection = new Npgsql.NpgsqlConnection(_postgres);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public override async Task CrashAndRestartAsync()
     {
         foreach (var node in _nodes)

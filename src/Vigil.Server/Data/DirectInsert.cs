@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -30,19 +31,48 @@ internal static class DirectInsert
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
         var plan = Plans.GetOrAdd(entityType, type => Plan.For(type, db.GetService<ISqlGenerationHelper>()));
 
-        await using var command = transaction.Connection!.CreateCommand();
+        var connection = transaction.Connection!;
+        await using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        if (connection.CanCreateBatch)
+        {
+            // Over a network (PostgreSQL) the round trip is the cost: every row of the chunk goes in one.
+            foreach (var chunk in rows.Chunk(BatchRows))
+            {
+                await using var batch = connection.CreateBatch();
+                batch.Transaction = transaction;
+                foreach (var row in chunk)
+                {
+                    var insert = batch.CreateBatchCommand();
+                    insert.CommandText = plan.Sql;
+                    AddParameters(insert.Parameters, plan, command, row);
+                    batch.BatchCommands.Add(insert);
+                }
+
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        // In-process (SQLite): one prepared statement, executed per row.
         command.CommandText = plan.Sql;
         foreach (var row in rows)
         {
             command.Parameters.Clear();
-            for (var i = 0; i < plan.Columns.Length; i++)
-            {
-                var column = plan.Columns[i];
-                command.Parameters.Add(column.Mapping.CreateParameter(command, column.ParameterName, column.Getter.GetClrValue(row), column.Nullable));
-            }
-
+            AddParameters(command.Parameters, plan, command, row);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private const int BatchRows = 1000;
+
+    /// <summary><paramref name="factory"/> only creates the parameters (type mappings need a command for that).</summary>
+    private static void AddParameters(DbParameterCollection parameters, Plan plan, DbCommand factory, object row)
+    {
+        foreach (var column in plan.Columns)
+        {
+            parameters.Add(column.Mapping.CreateParameter(factory, column.ParameterName, column.Getter.GetClrValue(row), column.Nullable));
         }
     }
 

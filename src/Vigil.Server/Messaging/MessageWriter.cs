@@ -139,6 +139,9 @@ public sealed partial class MessageWriter : BackgroundService
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // A failed batch is rolled back whole and replayed command by command, so EF's savepoint around SaveChanges
+        // would only add two round trips per batch.
+        db.Database.AutoSavepointsEnabled = false;
         var batch = new WriteBatch(db, _time, _ids, _keys, _dataKeys, optimistic, _webhooks);
         var started = Stopwatch.GetTimestamp();
         await batch.PrefetchSendsAsync([.. commands.OfType<SendMessageCommand>()], cancellationToken).ConfigureAwait(false);
