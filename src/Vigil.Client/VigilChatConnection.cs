@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,8 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
             {
                 http.AccessTokenProvider = () => client.GetAccessTokenAsync();
                 http.Transports = options.Transports;
+                // WebSockets only: straight to the socket, one round trip (and one pooled HTTP connection) fewer.
+                http.SkipNegotiation = options.Transports == HttpTransportType.WebSockets;
                 if (options.HttpMessageHandlerFactory is { } factory)
                 {
                     http.HttpMessageHandlerFactory = _ => factory();

@@ -30,9 +30,11 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
             }, cancellationToken: cancellationToken);
 
         var best = 0;
-        for (var step = 0; step < profile.RoundTripRates.Length; step++)
+        // Step -1 warms up (JIT, pools, caches) at the first rate and is not reported.
+        for (var step = -1; step < profile.RoundTripRates.Length; step++)
         {
-            var rate = profile.RoundTripRates[step];
+            var warmUp = step < 0;
+            var rate = profile.RoundTripRates[Math.Max(0, step)];
             var measured = new Latency();
             Volatile.Write(ref latency, measured);
             due.Clear();
@@ -40,7 +42,7 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
             var usage = new ServerUsage(target);
             var interval = TimeSpan.FromSeconds(clients / (double)rate);
             var origin = Stopwatch.GetTimestamp();
-            var end = TimeSpan.FromSeconds(profile.RoundTripSeconds);
+            var end = TimeSpan.FromSeconds(warmUp ? Math.Min(3, profile.RoundTripSeconds) : profile.RoundTripSeconds);
             var senders = Enumerable.Range(0, clients).Select(async i =>
             {
                 var pending = new List<Task>();
@@ -59,7 +61,7 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
                         await Task.Delay(wait, cancellationToken);
                     }
 
-                    var id = $"{i}:s{step}n{n}";
+                    var id = $"{i}:s{step + 1}n{n}";
                     due[id] = origin + (long)(at.TotalSeconds * Stopwatch.Frequency);
                     Interlocked.Increment(ref sent);
                     pending.Add(connections[i].SendAsync(group, id, CancellationToken.None).ContinueWith(
@@ -77,6 +79,11 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
 
             var cpu = usage.MicrosecondsPer(sent);
             var lost = due.Count;
+            if (warmUp)
+            {
+                continue;
+            }
+
             var row = $"2. round trip @ {rate:N0} msg/s, {clients:N0} clients: p50 / p99 / p99.9 ms";
             results.Add(row, target.Name, measured.Summary() + string.Create(CultureInfo.InvariantCulture, $" ({cpu:N0} µs CPU/msg)") + (lost > 0 ? $", {lost} undelivered" : ""));
             if (lost > 0 || errors > 0)
