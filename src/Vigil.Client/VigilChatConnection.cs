@@ -47,6 +47,12 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
                 {
                     http.HttpMessageHandlerFactory = _ => factory();
                 }
+                else if (client.Nodes is { } nodes)
+                {
+                    // Negotiation and the HTTP transports through the failover handler; WebSockets by the same rule.
+                    http.HttpMessageHandlerFactory = inner => new FailoverHandler(nodes, inner);
+                    http.WebSocketFactory = (context, ct) => ConnectWebSocketAsync(nodes, context.Uri, ct);
+                }
             })
             .WithAutomaticReconnect(new RepeatingRetryPolicy(options.ReconnectDelays))
             .Build();
@@ -68,6 +74,34 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
             return Raise(Reconnected, (Exception?)null);
         };
         _hub.Closed += error => Raise(Closed, error);
+    }
+
+    private async ValueTask<System.Net.WebSockets.WebSocket> ConnectWebSocketAsync(ClusterNodes nodes, Uri address, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var socket = new System.Net.WebSockets.ClientWebSocket();
+            if (await _client.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false) is { } token)
+            {
+                socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+            }
+
+            var node = nodes.Route(address);
+            try
+            {
+                await socket.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
+                return socket;
+            }
+            catch (System.Net.WebSockets.WebSocketException e) when (e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+            {
+                socket.Dispose();
+                nodes.Failed(node);
+                if (attempt >= nodes.Count)
+                {
+                    throw;
+                }
+            }
+        }
     }
 
     /// <summary>Every message of a tracked conversation, once, in sequence order (live or caught up).</summary>
@@ -255,6 +289,13 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
                         break;
                     case Inbound.Added added:
                         _cursors.TryAdd(added.Conversation.Id, added.Conversation.LastSequence);
+                        // Joined live first, then caught up, so nothing sent in between is missed.
+                        if (_hub.State == HubConnectionState.Connected)
+                        {
+                            await _hub.InvokeAsync(ChatHubContract.Subscribe, added.Conversation.Id, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        await CatchUpAsync(added.Conversation.Id, cancellationToken).ConfigureAwait(false);
                         await Raise(ConversationAdded, added.Conversation).ConfigureAwait(false);
                         break;
                     case Inbound.CatchUp one:

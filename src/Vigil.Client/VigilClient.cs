@@ -30,7 +30,22 @@ public sealed partial class VigilClient : IDisposable
         _time = time ?? TimeProvider.System;
     }
 
-    public Uri BaseAddress => _http.BaseAddress!;
+    /// <summary>
+    /// A client of a cluster of nodes behind no load balancer: requests and the hub go to the first node that
+    /// answers, and move on to the next when it stops answering (a node killed, restarted, taken out for an update).
+    /// </summary>
+    /// <param name="nodes">Every node's address, e.g. http://vigil-a:5080 and http://vigil-b:5080.</param>
+    public VigilClient(IReadOnlyList<Uri> nodes, TimeProvider? time = null)
+    {
+        Nodes = new ClusterNodes(nodes);
+        _http = new HttpClient(new FailoverHandler(Nodes, new SocketsHttpHandler())) { BaseAddress = nodes[0], Timeout = TimeSpan.FromSeconds(100) };
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The server, or with several nodes the one in use now.</summary>
+    public Uri BaseAddress => Nodes?.Current ?? _http.BaseAddress!;
+
+    internal ClusterNodes? Nodes { get; }
 
     /// <summary>How many times a send is retried after a transient failure (network, 5xx, timeout).</summary>
     public int SendRetries { get; set; } = 5;

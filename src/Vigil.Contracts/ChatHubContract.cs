@@ -34,4 +34,7 @@ public static class ChatHubContract
     public const string MarkRead = nameof(MarkRead);
     public const string Typing = nameof(Typing);
     public const string SetPresence = nameof(SetPresence);
+
+    /// <summary>Live events of a conversation the user was just added to (the node that added them may be another).</summary>
+    public const string Subscribe = nameof(Subscribe);
 }

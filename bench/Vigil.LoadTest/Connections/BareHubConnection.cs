@@ -12,7 +12,12 @@ internal sealed class BareHubConnection : LoadConnection
     {
         var query = string.Join('&', groups.Select(g => "group=" + Uri.EscapeDataString(g)));
         _hub = new HubConnectionBuilder()
-            .WithUrl(new UriBuilder(server) { Path = "/hub", Query = query }.Uri, http => http.Transports = HttpTransportType.WebSockets)
+            .WithUrl(new UriBuilder(server) { Path = "/hub", Query = query }.Uri, http =>
+            {
+                // As Vigil's SDK does for WebSockets: no negotiate request (and no idle HTTP connection per client).
+                http.Transports = HttpTransportType.WebSockets;
+                http.SkipNegotiation = true;
+            })
             .Build();
         _hub.On<string, string, string>("m", (group, id, _) => Received?.Invoke(group, id));
     }

@@ -19,6 +19,7 @@ public sealed class ChatHub(
     MessageWriter writer,
     MessageInput input,
     PresenceTracker presence,
+    IPresenceDirectory directory,
     ConversationAccess access,
     VigilDbContext db,
     TimeProvider time) : Hub<IChatClient>
@@ -37,6 +38,7 @@ public sealed class ChatHub(
 
         if (presence.Connected(userId, Context.ConnectionId))
         {
+            await directory.PublishAsync(userId, PresenceStatuses.Online, Context.ConnectionAborted).ConfigureAwait(false);
             await AnnouncePresenceAsync(userId, PresenceStatuses.Online, conversationIds).ConfigureAwait(false);
         }
     }
@@ -46,6 +48,13 @@ public sealed class ChatHub(
         var userId = Context.User!.UserId();
         if (presence.Disconnected(userId, Context.ConnectionId))
         {
+            await directory.PublishAsync(userId, PresenceStatuses.Offline, CancellationToken.None).ConfigureAwait(false);
+            if ((await directory.StatusesAsync([userId], CancellationToken.None).ConfigureAwait(false)).ContainsKey(userId))
+            {
+                // Still connected through another node: not offline.
+                return;
+            }
+
             var conversationIds = await db.ConversationMembers.AsNoTracking().Where(m => m.UserId == userId)
                 .Select(m => m.ConversationId).ToListAsync().ConfigureAwait(false);
             await AnnouncePresenceAsync(userId, PresenceStatuses.Offline, conversationIds).ConfigureAwait(false);
@@ -72,6 +81,16 @@ public sealed class ChatHub(
             .Typing(new TypingDto(conversationId, userId, time.GetUtcNow())).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Joins this connection to a conversation's live events. Clients call it when told they were added to a
+    /// conversation: the node that added them can only join the connections it holds itself.
+    /// </summary>
+    public async Task Subscribe(Guid conversationId)
+    {
+        await access.RequireMemberAsync(conversationId, Context.User!.UserId(), Context.ConnectionAborted).ConfigureAwait(false);
+        await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId), Context.ConnectionAborted).ConfigureAwait(false);
+    }
+
     public async Task SetPresence(string status)
     {
         if (status is not (PresenceStatuses.Online or PresenceStatuses.Away))
@@ -82,6 +101,7 @@ public sealed class ChatHub(
         var userId = Context.User!.UserId();
         if (presence.SetStatus(userId, status))
         {
+            await directory.PublishAsync(userId, status, Context.ConnectionAborted).ConfigureAwait(false);
             var conversationIds = await db.ConversationMembers.AsNoTracking().Where(m => m.UserId == userId)
                 .Select(m => m.ConversationId).ToListAsync(Context.ConnectionAborted).ConfigureAwait(false);
             await AnnouncePresenceAsync(userId, status, conversationIds).ConfigureAwait(false);

@@ -7,7 +7,7 @@ using Vigil.Server.Identity;
 namespace Vigil.Server.Realtime;
 
 /// <summary>
-/// Who is online now among the people the caller shares a conversation with: the starting point a client needs,
+/// Who is online now, on any node, among the people the caller shares a conversation with: the starting point a client needs,
 /// since the hub only announces changes. Offline people are left out.
 /// </summary>
 internal static class PresenceEndpoints
@@ -20,7 +20,7 @@ internal static class PresenceEndpoints
     }
 
     private static async Task<Ok<List<PresenceDto>>> Current(
-        HttpContext context, VigilDbContext db, PresenceTracker presence, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, VigilDbContext db, IPresenceDirectory presence, TimeProvider time, CancellationToken cancellationToken)
     {
         var me = context.User.UserId();
         var mine = db.ConversationMembers.Where(m => m.UserId == me).Select(m => m.ConversationId);
@@ -28,9 +28,7 @@ internal static class PresenceEndpoints
             .Where(m => mine.Contains(m.ConversationId) && m.UserId != me)
             .Select(m => m.UserId).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        return TypedResults.Ok(people
-            .Select(id => new PresenceDto(id, presence.StatusOf(id), now))
-            .Where(p => p.Status != PresenceStatuses.Offline)
-            .ToList());
+        var statuses = await presence.StatusesAsync(people, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(statuses.Select(p => new PresenceDto(p.Key, p.Value, now)).ToList());
     }
 }

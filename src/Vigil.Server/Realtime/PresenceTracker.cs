@@ -78,6 +78,22 @@ public sealed class PresenceTracker
         }
     }
 
+    /// <summary>Everyone connected to this node and their status.</summary>
+    public IReadOnlyDictionary<Guid, string> Snapshot()
+    {
+        var snapshot = new Dictionary<Guid, string>();
+        foreach (var userId in _users.Keys)
+        {
+            var status = StatusOf(userId);
+            if (status != PresenceStatuses.Offline)
+            {
+                snapshot[userId] = status;
+            }
+        }
+
+        return snapshot;
+    }
+
     public IReadOnlyList<string> ConnectionsOf(Guid userId)
     {
         if (!_users.TryGetValue(userId, out var entry))

@@ -26,6 +26,13 @@ public static class RealtimeServiceCollectionExtensions
                 // (bench/Vigil.LoadTest), the dedicated threads cost more CPU than the backplane's work itself.
                 options.Configuration.SocketManager = StackExchange.Redis.SocketManager.ThreadPool;
             });
+            services.AddSingleton<RedisPresenceDirectory>();
+            services.AddSingleton<IPresenceDirectory>(provider => provider.GetRequiredService<RedisPresenceDirectory>());
+            services.AddHostedService(provider => provider.GetRequiredService<RedisPresenceDirectory>());
+        }
+        else
+        {
+            services.AddSingleton<IPresenceDirectory, LocalPresenceDirectory>();
         }
 
         services.AddSingleton<SessionHubFilter>();

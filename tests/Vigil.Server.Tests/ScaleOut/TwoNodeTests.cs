@@ -70,6 +70,19 @@ public sealed class TwoNodeTests : IAsyncLifetime
         await aliceChat.StartAsync();
         await bobChat.StartAsync();
 
+        // Presence is the cluster's: Alice asks node A and sees Bob, who is connected to node B.
+        await WaitUntilAsync(async () => (await alice.GetPresenceAsync()).Any(p => p.UserId == bobUser.Id && p.Status == PresenceStatuses.Online));
+
+        // A group created on node A reaches Bob on node B live, from its first message.
+        var added = new TaskCompletionSource<ConversationDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bobChat.ConversationAdded += c => { added.TrySetResult(c); return Task.CompletedTask; };
+        var group = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Group, [bobUser.Id], "Cross-node group"));
+        Assert.Equal(group.Id, (await added.Task.WaitAsync(TimeSpan.FromSeconds(10))).Id);
+        var first = await aliceChat.SendMessageAsync(group.Id, "First words in the new group");
+        await WaitUntilAsync(() => bobInbox.ContainsKey(first.Id) && aliceInbox.ContainsKey(first.Id));
+        bobInbox.Clear();
+        aliceInbox.Clear();
+
         // B to A, live.
         var hello = await bobChat.SendMessageAsync(conversation.Id, "Hello from node B");
         await WaitUntilAsync(() => aliceInbox.ContainsKey(hello.Id));
@@ -98,6 +111,48 @@ public sealed class TwoNodeTests : IAsyncLifetime
         Assert.True(await VerifyLedgerAsync(), "the ledger written by both nodes does not verify");
     }
 
+    [Fact]
+    public async Task A_client_given_both_nodes_carries_on_through_the_other_when_its_node_dies()
+    {
+        using var admin = new VigilClient(_a.Address);
+        await admin.SetupAsync(new CreateUserRequest("admin", Password, "Ada Admin", "admin@example.org"));
+        await admin.SignInAsync("admin", Password);
+        await admin.CreateUserAsync(new CreateUserRequest("alice", Password, "Alice", "alice@example.org", [VigilRoles.Clinician]));
+        var bobUser = await admin.CreateUserAsync(new CreateUserRequest("bob", Password, "Bob", "bob@example.org", [VigilRoles.Clinician]));
+        using var alice = new VigilClient([_a.Address, _b.Address]);
+        await alice.SignInAsync("alice", Password);
+        using var bob = new VigilClient(_b.Address);
+        await bob.SignInAsync("bob", Password);
+        var conversation = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+
+        await using var aliceChat = alice.CreateChatConnection();
+        await using var bobChat = bob.CreateChatConnection();
+        var aliceInbox = new ConcurrentQueue<MessageDto>();
+        var bobInbox = new ConcurrentQueue<MessageDto>();
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        aliceChat.MessageReceived += m => { aliceInbox.Enqueue(m); return Task.CompletedTask; };
+        aliceChat.Reconnected += _ => { reconnected.TrySetResult(); return Task.CompletedTask; };
+        bobChat.MessageReceived += m => { bobInbox.Enqueue(m); return Task.CompletedTask; };
+        await aliceChat.StartAsync();
+        await bobChat.StartAsync();
+        var before = await bobChat.SendMessageAsync(conversation.Id, "Before node A goes");
+        await WaitUntilAsync(() => aliceInbox.Any(m => m.Id == before.Id));
+        Assert.Equal(_a.Address.Port, alice.BaseAddress.Port);
+
+        _a.Kill();
+        var during = await bob.SendMessageAsync(conversation.Id, "While node A is down");
+        await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(_b.Address.Port, alice.BaseAddress.Port);
+        var after = await bobChat.SendMessageAsync(conversation.Id, "After Alice moved to node B");
+        var reply = await aliceChat.SendMessageAsync(conversation.Id, "Reply from Alice, through node B");
+        var rest = await alice.GetMessagesAsync(conversation.Id);
+
+        await WaitUntilAsync(() => aliceInbox.Any(m => m.Id == after.Id) && bobInbox.Any(m => m.Id == reply.Id));
+        // Everything once, in order, whichever node delivered it (the one missed while moving came by catch-up).
+        Assert.Equal([before.Id, during.Id, after.Id, reply.Id], aliceInbox.Select(m => m.Id));
+        Assert.Equal([before.Id, during.Id, after.Id, reply.Id], rest.Select(m => m.Id));
+    }
+
     private async Task<bool> VerifyLedgerAsync()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -114,10 +169,12 @@ public sealed class TwoNodeTests : IAsyncLifetime
         return result.Holds;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
+        while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "timed out waiting across nodes");
             await Task.Delay(50);
