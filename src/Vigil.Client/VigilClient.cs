@@ -24,7 +24,7 @@ public sealed partial class VigilClient : IDisposable
     public VigilClient(Uri baseAddress, HttpMessageHandler? handler = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
-        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http = handler is null ? new HttpClient(NewHandler()) : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = baseAddress;
         _http.Timeout = TimeSpan.FromSeconds(100);
         _time = time ?? TimeProvider.System;
@@ -38,9 +38,15 @@ public sealed partial class VigilClient : IDisposable
     public VigilClient(IReadOnlyList<Uri> nodes, TimeProvider? time = null)
     {
         Nodes = new ClusterNodes(nodes);
-        _http = new HttpClient(new FailoverHandler(Nodes, new SocketsHttpHandler())) { BaseAddress = nodes[0], Timeout = TimeSpan.FromSeconds(100) };
+        _http = new HttpClient(new FailoverHandler(Nodes, NewHandler())) { BaseAddress = nodes[0], Timeout = TimeSpan.FromSeconds(100) };
         _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>
+    /// One session needs few connections at once (browsers allow six per host); without a bound, a burst of requests
+    /// (catch-up of every conversation after a reconnect) opens a socket each and can exhaust the process's files.
+    /// </summary>
+    private static SocketsHttpHandler NewHandler() => new() { MaxConnectionsPerServer = 6 };
 
     /// <summary>The server, or with several nodes the one in use now.</summary>
     public Uri BaseAddress => Nodes?.Current ?? _http.BaseAddress!;

@@ -30,6 +30,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 // The web client's files: from wwwroot when published, from the build's manifest when run from the build output
 // (`dotnet run` or tests) whatever the environment.
 builder.WebHost.UseStaticWebAssets();
+builder.WebHost.UseVigilConnectionLimits(builder.Configuration);
 
 builder.Services.AddHostedService<MigrateOnStart>();
 builder.Services.AddVigilPersistence(builder.Configuration);

@@ -53,17 +53,23 @@ internal sealed class PinnedProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{dll} did not start");
         var errors = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        // The last lines either stream wrote, for the reason when the server dies (the runtime writes some to stdout).
+        DataReceivedEventHandler keep = (_, e) =>
         {
             lock (errors)
             {
-                if (e.Data is not null && errors.Length < 4000)
+                if (e.Data is not null)
                 {
                     errors.AppendLine(e.Data);
+                    if (errors.Length > 4000)
+                    {
+                        errors.Remove(0, errors.Length - 4000);
+                    }
                 }
             }
         };
+        process.OutputDataReceived += keep;
+        process.ErrorDataReceived += keep;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var child = new PinnedProcess(process, address);
