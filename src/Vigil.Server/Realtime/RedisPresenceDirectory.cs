@@ -28,24 +28,48 @@ internal sealed partial class RedisPresenceDirectory : BackgroundService, IPrese
         _logger = logger;
         var options = ConfigurationOptions.Parse(configuration["Vigil:Redis"]!);
         options.SocketManager = SocketManager.ThreadPool;
+        // Connect in the background and keep retrying: a node must start (and serve) while Redis is away.
+        options.AbortOnConnectFail = false;
         _redis = new(() => ConnectionMultiplexer.ConnectAsync(options));
         _prefix = (configuration["Vigil:RedisChannelPrefix"] ?? "vigil") + ":presence:";
         _nodes = _prefix + "nodes";
         _mine = _prefix + ids.NewId().ToString("N");
     }
 
+    /// <summary>Best effort: a failed update is healed by the next refresh, and never fails the caller's connection.</summary>
     public async Task PublishAsync(Guid userId, string status, CancellationToken cancellationToken)
     {
-        var db = (await _redis.Value.ConfigureAwait(false)).GetDatabase();
-        var transaction = db.CreateTransaction();
-        _ = status == PresenceStatuses.Offline
-            ? transaction.HashDeleteAsync(_mine, userId.ToString())
-            : transaction.HashSetAsync(_mine, userId.ToString(), status);
-        _ = transaction.KeyExpireAsync(_mine, Lifetime);
-        await transaction.ExecuteAsync().ConfigureAwait(false);
+        try
+        {
+            var db = (await _redis.Value.ConfigureAwait(false)).GetDatabase();
+            var transaction = db.CreateTransaction();
+            _ = status == PresenceStatuses.Offline
+                ? transaction.HashDeleteAsync(_mine, userId.ToString())
+                : transaction.HashSetAsync(_mine, userId.ToString(), status);
+            _ = transaction.KeyExpireAsync(_mine, Lifetime);
+            await transaction.ExecuteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            LogRedisFailed("publish", e.GetType().Name);
+        }
     }
 
+    /// <summary>With Redis unreachable, what this node sees itself.</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> StatusesAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ClusterStatusesAsync(userIds).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            LogRedisFailed("lookup", e.GetType().Name);
+            return await new LocalPresenceDirectory(_tracker).StatusesAsync(userIds, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<Guid, string>> ClusterStatusesAsync(IReadOnlyCollection<Guid> userIds)
     {
         var result = new Dictionary<Guid, string>();
         if (userIds.Count == 0)
@@ -89,9 +113,9 @@ internal sealed partial class RedisPresenceDirectory : BackgroundService, IPrese
             {
                 await RewriteAsync().ConfigureAwait(false);
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogRefreshFailed(e.GetType().Name);
+                LogRedisFailed("refresh", e.GetType().Name);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -104,7 +128,15 @@ internal sealed partial class RedisPresenceDirectory : BackgroundService, IPrese
         {
             // A clean shutdown takes this node's users offline at once instead of after the lifetime.
             var redis = await _redis.Value.ConfigureAwait(false);
-            await redis.GetDatabase().KeyDeleteAsync(_mine).ConfigureAwait(false);
+            try
+            {
+                await redis.GetDatabase().KeyDeleteAsync(_mine).ConfigureAwait(false);
+            }
+            catch (RedisException e)
+            {
+                LogRedisFailed("removal", e.GetType().Name);
+            }
+
             await redis.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -126,6 +158,6 @@ internal sealed partial class RedisPresenceDirectory : BackgroundService, IPrese
         await transaction.ExecuteAsync().ConfigureAwait(false);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence refresh in Redis failed ({Reason}); retrying at the next tick")]
-    private partial void LogRefreshFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence {Operation} in Redis failed ({Reason}); the next refresh heals it")]
+    private partial void LogRedisFailed(string operation, string reason);
 }
