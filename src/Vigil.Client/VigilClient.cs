@@ -45,8 +45,11 @@ public sealed partial class VigilClient : IDisposable
     /// <summary>
     /// One session needs few connections at once (browsers allow six per host); without a bound, a burst of requests
     /// (catch-up of every conversation after a reconnect) opens a socket each and can exhaust the process's files.
+    /// In the browser (the web client) requests go through fetch, which has its own per-host limit.
     /// </summary>
-    private static SocketsHttpHandler NewHandler() => new() { MaxConnectionsPerServer = 6 };
+    private static HttpMessageHandler NewHandler() => OperatingSystem.IsBrowser()
+        ? new HttpClientHandler()
+        : new SocketsHttpHandler { MaxConnectionsPerServer = 6 };
 
     /// <summary>The server, or with several nodes the one in use now.</summary>
     public Uri BaseAddress => Nodes?.Current ?? _http.BaseAddress!;
