@@ -9,7 +9,17 @@ using Vigil.SafetyEval;
 
 // 5-fold cross-validation of the adverse-event detector on the shared corpora, split by source document, the
 // cross-domain figure (train on PsyTAR, test on ADE-Corpus-V2), and single-core throughput. Prints markdown tables.
-var shared = args.Length > 0 ? args[0] : Path.Combine("..", "shared", "data");
+// --phi-only skips the (slower) adverse-event part; --misses TYPE prints the PHI guard's misses of one entity type.
+var misses = Array.IndexOf(args, "--misses") is >= 0 and var at && at + 1 < args.Length ? args[at + 1] : null;
+var shared = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--misses")).FirstOrDefault()
+    ?? Path.Combine("..", "shared", "data");
+var presidio = Path.Combine(shared, "pii", "presidio-synth", "synth_dataset_v2.json");
+if (args.Contains("--phi-only"))
+{
+    PhiEvaluation.Run(presidio, misses);
+    return;
+}
+
 var features = new AeFeatures(DrugLexicon.Default(), EventLexicon.Default());
 var psytar = Corpora.PsyTar(Path.Combine(shared, "psytar"));
 var ade = Corpora.AdeCorpus(Path.Combine(shared, "ade-corpus-v2"));
@@ -44,7 +54,7 @@ foreach (var message in messages)
 Console.WriteLine();
 Console.WriteLine($"Throughput on one thread: {messages.Count / clock.Elapsed.TotalSeconds:N0} messages/s ({messages.Count:N0} sentences, mean {messages.Average(m => m.Length):N0} characters).");
 
-PhiEvaluation.Run(Path.Combine(shared, "pii", "presidio-synth", "synth_dataset_v2.json"));
+PhiEvaluation.Run(presidio, misses);
 
 void Report(string name, int count, int positives, List<(bool Label, double Score)> scored)
 {

@@ -21,6 +21,15 @@ public sealed class PhiDetectorTests
     [InlineData("follow up with Jokubas Kalnins next week", PhiTypes.Person, "Jokubas Kalnins")]
     [InlineData("my name is siiri", PhiTypes.Person, "siiri")]
     [InlineData("Server 192.168.10.42 is down", PhiTypes.IpAddress, "192.168.10.42")]
+    [InlineData("Why is Katrine so impulsive?", PhiTypes.Person, "Katrine")]
+    [InlineData("follow up with patricia desrosiers in a couple of months", PhiTypes.Person, "patricia desrosiers")]
+    [InlineData("Leif, can I please speak to your boss?", PhiTypes.Person, "Leif")]
+    [InlineData("\"Glad to hear it,\" says Hartvigsson.", PhiTypes.Person, "Hartvigsson")]
+    [InlineData("Sometimes people call me Csanád", PhiTypes.Person, "Csanád")]
+    [InlineData("Card number 630427373398 is lost", PhiTypes.CreditCard, "630427373398")]
+    [InlineData("The bus drops you off at ul. Chrzanowska 61 today", PhiTypes.Address, "ul. Chrzanowska 61")]
+    [InlineData("Send it to P.O. Box 104 instead", PhiTypes.Address, "P.O. Box 104")]
+    [InlineData("ZIP: 394 13", PhiTypes.ZipCode, "394 13")]
     [InlineData("My zip code is 2200", PhiTypes.ZipCode, "2200")]
     [InlineData("She moved to ARENDAL 4844 last year", PhiTypes.ZipCode, "4844")]
     public void Each_kind_of_identifier_is_found_with_its_exact_span(string text, string type, string found)
@@ -35,6 +44,10 @@ public sealed class PhiDetectorTests
     [InlineData("She is 45 years old and doing well.")]
     [InlineData("Please upload the protocol to the ICU folder.")]
     [InlineData("Take 500 mg twice a day.")]
+    [InlineData("Will you send the Roche and Pfizer protocols to Florence?")]
+    [InlineData("Grace period for the consent forms ends soon.")]
+    [InlineData("Mark the adverse events in the CRF, then post 30 minutes later.")]
+    [InlineData("However, the Phase II data from London look fine.")]
     public void Ordinary_text_is_not_flagged(string text) => Assert.Empty(new PhiDetector().Scan(text));
 
     [Fact]
@@ -47,6 +60,26 @@ public sealed class PhiDetectorTests
         }
 
         Assert.Contains(new PhiDetector().Scan(text), s => s.Text == "Šárka Ottová");
+    }
+
+    [Fact]
+    public void A_name_found_once_is_found_wherever_else_it_is_mentioned()
+    {
+        var text = "the verses from Faina D. Yefremova's Cautionary Tales. Is there a better example than early Yefremova?";
+
+        var names = new PhiDetector().Scan(text).Where(s => s.Type == PhiTypes.Person).Select(s => s.Text);
+
+        Assert.Equal(["Faina D. Yefremova", "Yefremova"], names);
+    }
+
+    [Fact]
+    public void Names_listed_with_a_known_name_are_names_too()
+    {
+        var text = "Verdafero is the brainchild of our 3 founders: Eklund, Michael and Hodge.";
+
+        var names = new PhiDetector().Scan(text).Where(s => s.Type == PhiTypes.Person).Select(s => s.Text);
+
+        Assert.Equal(["Eklund", "Michael", "Hodge"], names);
     }
 
     /// <summary>

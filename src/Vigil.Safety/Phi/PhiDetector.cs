@@ -11,38 +11,7 @@ namespace Vigil.Safety.Phi;
 /// </summary>
 public sealed partial class PhiDetector
 {
-    private static readonly Lazy<HashSet<string>> GivenNames = new(() => Words("Vigil.Safety.Phi.given-names.txt"));
-    private static readonly Lazy<HashSet<string>> Surnames = new(() => Words("Vigil.Safety.Phi.surnames.txt"));
-
-    private static readonly HashSet<string> Titles = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "mme", "mlle", "sr", "sra",
-    };
-
-    private static readonly HashSet<string> Relations = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "daughter", "son", "wife", "husband", "mother", "father", "mom", "dad", "sister", "brother", "partner", "patient", "pt",
-        "grandson", "granddaughter", "grandmother", "grandfather", "aunt", "uncle", "niece", "nephew", "caregiver", "named", "called",
-    };
-
-    // Capitalised words that start many non-name phrases.
-    private static readonly HashSet<string> Common = new(StringComparer.Ordinal)
-    {
-        "i", "the", "a", "an", "my", "our", "your", "this", "that", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-        "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-        "dear", "hi", "hello", "thanks", "please", "street", "avenue", "road", "apt", "suite", "inc", "ltd", "llc", "gmbh", "corp",
-        "university", "hospital", "clinic", "department", "team", "study", "protocol", "site", "phase", "trial", "visa", "mastercard",
-    };
-
-    // Capitalised only because they open a sentence.
-    private static readonly HashSet<string> SentenceOpeners = new(StringComparer.Ordinal)
-    {
-        "the", "this", "that", "these", "those", "thanks", "thank", "good", "please", "can", "could", "would", "will", "what", "when",
-        "where", "why", "how", "who", "is", "are", "do", "does", "did", "we", "you", "he", "she", "they", "it", "there", "here", "if",
-        "and", "but", "so", "as", "at", "on", "in", "for", "to", "from", "with", "by", "of", "yes", "no", "ok", "okay", "hi", "hello",
-        "dear", "i", "my", "our", "your", "his", "her", "their", "new", "all", "any", "some", "one", "after", "before", "since", "just",
-        "also", "let", "see", "call", "send", "get", "have", "has", "had", "not", "best", "kind", "happy", "great", "sorry",
-    };
+    private readonly NameFinder _names = new(NameGazetteer.Default);
 
     private readonly PhraseLexicon? _knownNames;
     private readonly HashSet<string> _knownIdentifiers;
@@ -79,6 +48,11 @@ public sealed partial class PhiDetector
             {
                 Add(m.Index, m.Index + m.Length, PhiTypes.CreditCard);
             }
+        }
+
+        foreach (Match m in CardAfterCue().Matches(text))
+        {
+            Add(m.Groups["card"].Index, m.Groups["card"].Index + m.Groups["card"].Length, PhiTypes.CreditCard);
         }
 
         foreach (Match m in Iban().Matches(text))
@@ -134,7 +108,7 @@ public sealed partial class PhiDetector
         }
 
         var tokens = TextToken.Split(text);
-        FindNames(text, tokens, Add);
+        _names.Find(text, tokens, Add);
         if (_knownNames is not null)
         {
             foreach (var match in _knownNames.Find(tokens))
@@ -150,70 +124,6 @@ public sealed partial class PhiDetector
 
         return Merge(spans);
     }
-
-    private static void FindNames(string text, List<TextToken> tokens, Action<int, int, string> add)
-    {
-        // A name has lower-case letters after its capital and no digits: "MRN", "ICU" and "A123" are not names.
-        bool Capitalised(int i) => i < tokens.Count && char.IsUpper(text[tokens[i].Start]) && tokens[i].End - tokens[i].Start > 1
-            && !tokens[i].Text.Any(char.IsDigit) && text[(tokens[i].Start + 1)..tokens[i].End].Any(char.IsLower);
-        bool Initial(int i) => i < tokens.Count && tokens[i].End - tokens[i].Start == 1 && char.IsUpper(text[tokens[i].Start]);
-        string Original(int i) => text[tokens[i].Start..tokens[i].End];
-        var given = GivenNames.Value;
-        var surnames = Surnames.Value;
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            if (tokens[i].Text == "name" && i + 1 < tokens.Count)
-            {
-                // "my name is siiri", "name on the account? Šárka Ottová", "last name: Magnusson": whatever follows is a name.
-                var next = tokens[i + 1].Text is "is" or "was" ? i + 2 : i + 1;
-                var gap = next < tokens.Count ? text.AsSpan(tokens[i].End, tokens[next].Start - tokens[i].End) : default;
-                if (next < tokens.Count && (tokens[i + 1].Text is "is" or "was" || gap.IndexOfAny(":?") >= 0) && !Common.Contains(tokens[next].Text))
-                {
-                    var last = next + 1 < tokens.Count && Capitalised(next + 1) ? next + 1 : next;
-                    add(tokens[next].Start, tokens[last].End, PhiTypes.Person);
-                    i = last;
-                    continue;
-                }
-            }
-
-            var cue = Titles.Contains(tokens[i].Text) || Relations.Contains(tokens[i].Text);
-            if (cue && Capitalised(i + 1))
-            {
-                // "Mr. Koskinen", "her daughter Anna Schmidt": what follows the cue is a name, listed or not.
-                var end = Capitalised(i + 2) && !Titles.Contains(tokens[i + 2].Text) ? i + 2 : i + 1;
-                add(tokens[i + 1].Start, tokens[end].End, PhiTypes.Person);
-                i = end;
-                continue;
-            }
-
-            // Two or three capitalised words inside a sentence ("… with Jokubas Kalnins about …") are taken for a name:
-            // the guard errs towards a warning the sender can dismiss.
-            var pair = Capitalised(i) && (Capitalised(i + 1) || (Initial(i + 1) && Capitalised(i + 2)))
-                && !Common.Contains(tokens[i].Text) && !Common.Contains(tokens[i + 1].Text)
-                && (!SentenceStart(text, tokens, i) || !SentenceOpeners.Contains(tokens[i].Text));
-            if (pair || (Capitalised(i) && (given.Contains(Original(i)) || (surnames.Contains(Original(i)) && i > 0 && Capitalised(i - 1)))))
-            {
-                var start = i;
-                var end = i;
-                while (end + 1 < tokens.Count && (Capitalised(end + 1) || (Initial(end + 1) && Capitalised(end + 2))) && end - start < 3
-                    && !Relations.Contains(tokens[end + 1].Text))
-                {
-                    end++;
-                }
-
-                // A lone given name at the start of a sentence ("Will you…", "Grace period…") is too weak on its own.
-                if (end > start || !SentenceStart(text, tokens, start))
-                {
-                    add(tokens[start].Start, tokens[end].End, PhiTypes.Person);
-                }
-
-                i = end;
-            }
-        }
-    }
-
-    private static bool SentenceStart(string text, List<TextToken> tokens, int i) =>
-        i == 0 || text.AsSpan(tokens[i - 1].End, tokens[i].Start - tokens[i - 1].End).IndexOfAny(".!?\n:") >= 0;
 
     /// <summary>Overlapping spans become one (the longer wins its type), in text order.</summary>
     private static List<PhiSpan> Merge(List<PhiSpan> spans)
@@ -246,14 +156,6 @@ public sealed partial class PhiDetector
         return sum % 10 == 0;
     }
 
-    private static HashSet<string> Words(string resource)
-    {
-        using var stream = typeof(PhiDetector).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"{resource} is missing from the assembly.");
-        using var reader = new StreamReader(stream);
-        return [.. reader.ReadToEnd().Split('\n').Where(l => !l.StartsWith('#')).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
-    }
-
     [GeneratedRegex(@"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")]
     private static partial Regex Email();
 
@@ -262,6 +164,10 @@ public sealed partial class PhiDetector
 
     [GeneratedRegex(@"\b(?:\d[ -]?){12,18}\d\b")]
     private static partial Regex CardNumber();
+
+    // After "card", "cc" or "card number", 12 to 19 digits are a card number even when the Luhn check fails (Maestro, typos).
+    [GeneratedRegex(@"\b(?i:card|cc)(?:\s+(?i:number|no\.?))?(?:\s+(?i:is))?\s*[#:]?\s*(?<card>(?:\d[ \-]?){11,18}\d)\b")]
+    private static partial Regex CardAfterCue();
 
     [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b")]
     private static partial Regex Iban();
@@ -272,16 +178,21 @@ public sealed partial class PhiDetector
     [GeneratedRegex(@"(?<![\w+])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{1,4}\)[ .\-]?)?\d{2,4}(?:[ .\-]\d{2,8}){1,4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?!\w)")]
     private static partial Regex Phone();
 
-    // A house number and a capitalised street name (with or without "Street", "Ave" …), or a street name ending in a
-    // street word followed by its number ("Hauptstraße 5"), with an optional apartment or suite.
-    [GeneratedRegex(@"\b\d{1,6}[A-Za-z]?\s+[A-Z][\p{L}'\-]+(?:\s+(?:[A-Z][\p{L}'\-]*\.?|\d{1,4}))*(?:,?\s*(?:Apt\.?|Suite|Unit|#)\s*\w+)?|\b[A-Z][\p{L}\-]*(?:straße|strasse|weg|gasse|platz|allee|katu|vägen|gatan|vej|straat|laan)\s+\d{1,5}[a-z]?\b")]
+    // A house number (or two: "935 69 Gordon Terrace") and a capitalised street name (with or without "Street", "Ave" …);
+    // a street name ending in a street word and its number ("Hauptstraße 5", "255 hersnapvej 18", in any case); a street
+    // word first ("Via dei Fiorentini 17", "ul. Chrzanowska 61", "Rue …"); an apartment or suite on its own; a P.O. box.
+    [GeneratedRegex(@"\b\d{1,6}[A-Za-z]?(?:\s+\d{1,6})?\s+[A-Z][\p{L}'\-]+(?:\s+(?:[A-Z][\p{L}'\-]*\.?|\d{1,4}))*(?:,?\s*(?:Apt\.?|Suite|Unit|#)\s*\w+)?"
+        + @"|(?:\b\d{1,6}\s+\p{L}|\b\p{Lu})[\p{L}\-]*(?i:straße|strasse|stræti|weg|gasse|platz|allee|katu|kuja|tie|vägen|gatan|gata|vej|veien|vegen|straat|laan|gate)\s+\d{1,5}[a-z]?\b"
+        + @"|\b(?:Via|Viale|Piazza|Corso|Rue|Calle|Avenida|Rua|Praça|Carrer|ul\.|ulica|Trg|trg)\s+(?:[\p{L}'\-]+\.?\s+){0,4}\d{1,5}[a-z]?\b"
+        + @"|\b(?:Apt\.?|Apartment|Suite|Unit)\s*#?\d{1,5}\b|\bP\.?\s?O\.?\s?Box\s+\d{1,6}\b")]
     private static partial Regex StreetAddress();
 
     [GeneratedRegex(@"(?<=(?:\b[A-Z]{2}|[\p{L},])\s{1,3})(?<zip>\d{5}(?:-\d{4})?)\b(?!\s*(?:mg|ml|units?|mcg|%))")]
     private static partial Regex ZipCode();
 
-    // "zip code is 2200", "ARENDAL 4844", "ÖVERTURINGEN 840 24": postal codes outside the US, by cue or after a town in capitals.
-    [GeneratedRegex(@"(?:\b(?i:zip|postal|post)\s?(?i:code)(?:\s+is)?[:\s]\s*|\b\p{Lu}{3,}\s+)(?<zip>\d{3}\s?\d{2}|\d{4,5})\b")]
+    // "zip code is 2200", "ZIP: 394 13", "postal code 53-320", "ARENDAL 4844", "ÖVERTURINGEN 840 24": postal codes outside
+    // the US, by cue or after a town in capitals.
+    [GeneratedRegex(@"(?:(?:\b(?i:zip|postal|post)\s?(?i:code)(?:\s+is)?[:\s]|\b(?i:zip)(?:\s+is)?[:\s])\s*(?<zip>\d{2,5}(?:[\- ]\d{2,4})?)|\b\p{Lu}{3,}\s+(?<zip>\d{3}\s?\d{2}|\d{4,5}))\b")]
     private static partial Regex PostalCode();
 
     [GeneratedRegex(@"\b(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})\b")]
