@@ -9,7 +9,8 @@ using Vigil.SafetyEval;
 
 // 5-fold cross-validation of the adverse-event detector on the shared corpora, split by source document, the
 // cross-domain figure (train on PsyTAR, test on ADE-Corpus-V2), and single-core throughput. Prints markdown tables.
-// --phi-only skips the (slower) adverse-event part; --misses TYPE prints the PHI guard's misses of one entity type.
+// --phi-only skips the (slower) adverse-event part; --misses TYPE prints the PHI guard's misses of one entity type;
+// --sentence-split draws folds by sentence, not by source document, as the published ADE-Corpus-V2 experiments did.
 var misses = Array.IndexOf(args, "--misses") is >= 0 and var at && at + 1 < args.Length ? args[at + 1] : null;
 var shared = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--misses")).FirstOrDefault()
     ?? Path.Combine("..", "shared", "data");
@@ -29,8 +30,8 @@ Console.WriteLine("| corpus | sentences (AE) | threshold | precision | recall | 
 Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
 foreach (var (name, corpus) in new[] { ("PsyTAR, 5-fold CV", psytar), ("ADE-Corpus-V2, 5-fold CV", ade) })
 {
-    var scored = CrossValidate(corpus, features);
-    Report(name, corpus.Count, corpus.Count(s => s.Example.IsAdverseEvent), scored);
+    var scored = CrossValidate(corpus, features, args.Contains("--sentence-split"));
+    Report(args.Contains("--sentence-split") ? $"{name}, split by sentence" : name, corpus.Count, corpus.Count(s => s.Example.IsAdverseEvent), scored);
 }
 
 var crossModel = Train(psytar.Select(s => s.Example), features);
@@ -69,13 +70,13 @@ void Report(string name, int count, int positives, List<(bool Label, double Scor
     }
 }
 
-static List<(bool Label, double Score)> CrossValidate(List<Sentence> corpus, AeFeatures features)
+static List<(bool Label, double Score)> CrossValidate(List<Sentence> corpus, AeFeatures features, bool bySentence)
 {
     var scored = new List<(bool, double)>();
     for (var fold = 0; fold < 5; fold++)
     {
-        var held = corpus.Where(s => Fold(s.Document) == fold).ToList();
-        var model = Train(corpus.Where(s => Fold(s.Document) != fold).Select(s => s.Example), features);
+        var held = corpus.Where(s => Fold(bySentence ? s.Example.Text : s.Document) == fold).ToList();
+        var model = Train(corpus.Where(s => Fold(bySentence ? s.Example.Text : s.Document) != fold).Select(s => s.Example), features);
         scored.AddRange(held.Select(s => (s.Example.IsAdverseEvent, Score(model, features, s.Example.Text))));
         Console.Error.WriteLine($"fold {fold + 1}/5 done");
     }

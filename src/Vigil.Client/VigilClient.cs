@@ -344,13 +344,26 @@ public sealed partial class VigilClient : IDisposable
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, bool authenticate, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        for (var attempt = 0; ; attempt++)
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        }
+            using var request = new HttpRequestMessage(method, path);
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+            }
 
-        return await SendRequestAsync<T>(request, authenticate, cancellationToken).ConfigureAwait(false);
+            var session = _tokens;
+            try
+            {
+                return await SendRequestAsync<T>(request, authenticate, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VigilApiException refused) when (authenticate && attempt == 0 && refused.Status == HttpStatusCode.Unauthorized
+                && _tokens is not null && !ReferenceEquals(session, _tokens))
+            {
+                // Another call refreshed the session while this one was on its way: the server retires the previous
+                // access token at once, so the request goes again, once, with the new one.
+            }
+        }
     }
 
     private async Task<T> SendRequestAsync<T>(HttpRequestMessage request, bool authenticate, CancellationToken cancellationToken)
