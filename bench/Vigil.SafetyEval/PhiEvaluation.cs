@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Vigil.Safety.Phi;
 
 namespace Vigil.SafetyEval;
 
 /// <summary>
 /// Precision and recall of the PHI guard on presidio-research's labelled synthetic sentences (MIT), for the entity
-/// types that are HIPAA identifiers: a found span counts when it overlaps a labelled one; recall is per labelled span.
+/// types that are HIPAA identifiers, at each sensitivity: a found span counts when it overlaps a labelled one; recall
+/// is per labelled span. Prints one table with a column per sensitivity, and the throughput of each.
 /// </summary>
-internal static class PhiEvaluation
+internal static partial class PhiEvaluation
 {
     private static readonly HashSet<string> Identifiers = new(StringComparer.Ordinal)
     {
@@ -16,73 +18,111 @@ internal static class PhiEvaluation
         "IBAN_CODE", "US_DRIVER_LICENSE",
     };
 
-    /// <param name="printMissesOf">An entity type whose missed spans are printed to standard error, with their sentence.</param>
+    // The name lists share a source with the generator of these sentences (faker): names with no listed word show
+    // what the context rules do on their own.
+    private const string UnlistedPerson = "PERSON, no word of it in the name lists";
+
+    /// <summary>Given as the entity type to print, prints the spans found where nothing is labelled instead.</summary>
+    public const string FalsePositives = "false-positives";
+
+    private sealed record Sample(string Text, List<(string Type, int Start, int End)> Gold);
+
+    private sealed record Outcome(SortedDictionary<string, (int Gold, int Hit)> ByType, int Found, int FoundCorrect, double PerSecond);
+
+    /// <param name="printMissesOf">An entity type whose missed spans are printed to standard error, per sensitivity.</param>
     public static void Run(string presidioJson, string? printMissesOf = null)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(presidioJson));
-        var detector = new PhiDetector();
+        var samples = document.RootElement.EnumerateArray().Select(e => new Sample(
+            e.GetProperty("full_text").GetString()!,
+            [.. e.GetProperty("spans").EnumerateArray()
+                .Select(s => (s.GetProperty("entity_type").GetString()!, s.GetProperty("start_position").GetInt32(), s.GetProperty("end_position").GetInt32()))
+                // A year on its own, or a weekday, is not a HIPAA identifier (Safe Harbor keeps years): not counted as missed.
+                .Where(g => Identifiers.Contains(g.Item1) && !(g.Item1 == "DATE_TIME" && YearOrWeekday().IsMatch(e.GetProperty("full_text").GetString()![g.Item2..g.Item3])))])).ToList();
+        var sensitivities = Enum.GetValues<PhiSensitivity>();
+        var outcomes = sensitivities.Select(s => Evaluate(samples, new PhiDetector(sensitivity: s), s, printMissesOf)).ToList();
+
+        Console.WriteLine();
+        Console.WriteLine($"| presidio-synth ({samples.Count:N0} sentences) | labelled spans | {string.Join(" | ", sensitivities.Select(s => $"recall, {s.ToString().ToLowerInvariant()}"))} |");
+        Console.WriteLine($"| --- | ---: |{string.Concat(sensitivities.Select(_ => " ---: |"))}");
+        foreach (var type in outcomes[0].ByType.Keys)
+        {
+            var cells = outcomes.Select(o => (o.ByType[type].Hit / (double)Math.Max(1, o.ByType[type].Gold)).ToString("0.000", CultureInfo.InvariantCulture));
+            Console.WriteLine($"| {type} | {outcomes[0].ByType[type].Gold:N0} | {string.Join(" | ", cells)} |");
+        }
+
+        var gold = outcomes[0].ByType.Where(t => t.Key != UnlistedPerson).Sum(t => t.Value.Gold);
+        var totals = outcomes.Select(o => string.Create(CultureInfo.InvariantCulture,
+            $"**{o.ByType.Where(t => t.Key != UnlistedPerson).Sum(t => t.Value.Hit) / (double)gold:0.000}** (precision {o.FoundCorrect / (double)Math.Max(1, o.Found):0.000})"));
+        Console.WriteLine($"| **all identifier types** | {gold:N0} | {string.Join(" | ", totals)} |");
+        Console.WriteLine();
+        foreach (var (sensitivity, outcome) in sensitivities.Zip(outcomes))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"PHI guard throughput on one thread, {sensitivity.ToString().ToLowerInvariant()}: {outcome.PerSecond:N0} messages/s (mean {samples.Average(s => s.Text.Length):N0} characters)."));
+        }
+    }
+
+    private static Outcome Evaluate(List<Sample> samples, PhiDetector detector, PhiSensitivity sensitivity, string? printMissesOf)
+    {
+        var gazetteer = NameGazetteer.Default;
         int found = 0, foundCorrect = 0;
         var byType = new SortedDictionary<string, (int Gold, int Hit)>(StringComparer.Ordinal);
-        // The name lists share a source with the generator of these sentences (faker): names with no listed word show
-        // what the context rules do on their own.
-        var gazetteer = NameGazetteer.Default;
-        int unlisted = 0, unlistedHit = 0;
-        foreach (var sample in document.RootElement.EnumerateArray())
+        void Count(string type, bool hit)
         {
-            var text = sample.GetProperty("full_text").GetString()!;
-            var gold = sample.GetProperty("spans").EnumerateArray()
-                .Select(s => (Type: s.GetProperty("entity_type").GetString()!, Start: s.GetProperty("start_position").GetInt32(), End: s.GetProperty("end_position").GetInt32()))
-                .ToList();
+            var (gold, hits) = byType.GetValueOrDefault(type);
+            byType[type] = (gold + 1, hits + (hit ? 1 : 0));
+        }
+
+        foreach (var (text, gold) in samples)
+        {
             var predicted = detector.Scan(text);
             found += predicted.Count;
-            // A found span is right when it overlaps any labelled span (an organisation or city named as a person is a miss).
-            foundCorrect += predicted.Count(p => gold.Any(g => Identifiers.Contains(g.Type) && p.Start < g.End && g.Start < p.End));
-            // A year on its own, or a weekday, is not a HIPAA identifier (Safe Harbor keeps years): not counted as missed.
-            foreach (var span in gold.Where(g => Identifiers.Contains(g.Type)
-                && !(g.Type == "DATE_TIME" && System.Text.RegularExpressions.Regex.IsMatch(text[g.Start..g.End], @"^(\d{4}|[A-Z][a-z]+day)$"))))
+            // A found span is right when it overlaps a labelled identifier (an organisation or city named as a person is not).
+            foundCorrect += predicted.Count(p => gold.Any(g => p.Start < g.End && g.Start < p.End));
+            if (printMissesOf == FalsePositives)
+            {
+                foreach (var wrong in predicted.Where(p => !gold.Any(g => p.Start < g.End && g.Start < p.End)))
+                {
+                    Console.Error.WriteLine($"WRONG {sensitivity} {wrong.Type}: [{wrong.Text}] in: {text.ReplaceLineEndings(" ")}");
+                }
+            }
+
+            foreach (var span in gold)
             {
                 var hit = predicted.Any(p => p.Start < span.End && span.Start < p.End);
-                if (!hit && printMissesOf == span.Type)
+                Count(span.Type, hit);
+                if (span.Type == "PERSON" && !Words().Split(text[span.Start..span.End]).Any(w => w.Length > 1 && (gazetteer.IsName(w) || gazetteer.IsAmbiguousName(w))))
                 {
-                    Console.Error.WriteLine($"MISS {span.Type}: [{text[span.Start..span.End]}] in: {text.ReplaceLineEndings(" ")}");
-                }
-                if (span.Type == "PERSON" && !System.Text.RegularExpressions.Regex.Split(text[span.Start..span.End], @"[^\p{L}]+")
-                    .Any(w => w.Length > 1 && (gazetteer.IsName(w) || gazetteer.IsAmbiguousName(w))))
-                {
-                    unlisted++;
-                    unlistedHit += hit ? 1 : 0;
+                    Count(UnlistedPerson, hit);
                 }
 
-                var (g0, h0) = byType.GetValueOrDefault(span.Type);
-                byType[span.Type] = (g0 + 1, h0 + (hit ? 1 : 0));
+                if (!hit && printMissesOf == span.Type)
+                {
+                    Console.Error.WriteLine($"MISS {sensitivity} {span.Type}: [{text[span.Start..span.End]}] in: {text.ReplaceLineEndings(" ")}");
+                }
             }
         }
 
-        // Throughput on one thread, after a warm-up pass (the word lists load on first use).
-        var texts = document.RootElement.EnumerateArray().Select(e => e.GetProperty("full_text").GetString()!).ToList();
-        texts.ForEach(t => detector.Scan(t));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var round = 0; round < 10; round++)
+        // Throughput on one thread, after warm-up rounds that let the JIT settle on optimised code.
+        const int WarmUp = 10, Measured = 20;
+        var clock = new System.Diagnostics.Stopwatch();
+        for (var round = 0; round < WarmUp + Measured; round++)
         {
-            texts.ForEach(t => detector.Scan(t));
+            if (round == WarmUp)
+            {
+                clock.Start();
+            }
+
+            samples.ForEach(s => detector.Scan(s.Text));
         }
 
-        var perSecond = texts.Count * 10 / clock.Elapsed.TotalSeconds;
-        var goldTotal = byType.Values.Sum(v => v.Gold);
-        var hitTotal = byType.Values.Sum(v => v.Hit);
-        Console.WriteLine();
-        Console.WriteLine("| presidio-synth (1,500 sentences) | labelled spans | recall |");
-        Console.WriteLine("| --- | ---: | ---: |");
-        foreach (var (type, (goldCount, hits)) in byType)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {type} | {goldCount:N0} | {hits / (double)goldCount:0.000} |"));
-        }
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| PERSON, no word of it in the name lists | {unlisted:N0} | {unlistedHit / (double)Math.Max(1, unlisted):0.000} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| **all identifier types** | {goldTotal:N0} | **{hitTotal / (double)goldTotal:0.000}** (precision {foundCorrect / (double)Math.Max(1, found):0.000}) |"));
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"PHI guard throughput on one thread: {perSecond:N0} messages/s (mean {texts.Average(t => t.Length):N0} characters)."));
+        return new Outcome(byType, found, foundCorrect, samples.Count * Measured / clock.Elapsed.TotalSeconds);
     }
+
+    [GeneratedRegex(@"^(\d{4}|[A-Z][a-z]+day)$")]
+    private static partial Regex YearOrWeekday();
+
+    [GeneratedRegex(@"[^\p{L}]+")]
+    private static partial Regex Words();
 }

@@ -9,7 +9,8 @@ using Vigil.SafetyEval;
 
 // 5-fold cross-validation of the adverse-event detector on the shared corpora, split by source document, the
 // cross-domain figure (train on PsyTAR, test on ADE-Corpus-V2), and single-core throughput. Prints markdown tables.
-// --phi-only skips the (slower) adverse-event part; --misses TYPE prints the PHI guard's misses of one entity type;
+// --phi-only skips the (slower) adverse-event part; --misses TYPE prints the PHI guard's misses of one entity type
+// (--misses false-positives: what it found where nothing is labelled);
 // --sentence-split draws folds by sentence, not by source document, as the published ADE-Corpus-V2 experiments did.
 var misses = Array.IndexOf(args, "--misses") is >= 0 and var at && at + 1 < args.Length ? args[at + 1] : null;
 var shared = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--misses")).FirstOrDefault()

@@ -21,6 +21,9 @@ var english = new SortedSet<string>(File.ReadLines(args[0]).Where(w => w.Length 
 var given = Read(Path.Combine("eng", "NameGazetteer", "given-names.txt"));
 var surnames = Read(Path.Combine("eng", "NameGazetteer", "surnames.txt"));
 var places = Read(Path.Combine("eng", "NameGazetteer", "also-not-names.txt"));
+// Capitalised words of the English list that are no listed name ("English", "Zealand", "Metallica"): proper nouns,
+// but not people's; added below, once the name lists are complete.
+var capitalisedEnglish = File.ReadLines(args[0]).Where(w => w.Length >= 3 && char.IsUpper(w[0]) && w.All(char.IsLetter)).ToList();
 foreach (var locale in Database.GetAllLocales())
 {
     if (Database.GetLocale(locale)["address"] is BObject address)
@@ -60,8 +63,18 @@ foreach (var locale in Database.GetAllLocales())
     }
 }
 
+places.UnionWith(capitalisedEnglish.Where(w => !given.Contains(w) && !surnames.Contains(w)));
 Write(Path.Combine(folder, "given-names.txt.gz"), given, "Given names");
 Write(Path.Combine(folder, "surnames.txt.gz"), surnames, "Surnames");
+using (var writer = Create(Path.Combine(folder, "places.txt.gz")))
+{
+    writer.Write("# Countries of every Bogus locale, US states, the companies and cities of also-not-names.txt, and capitalised wamerican words that are no listed name. eng/NameGazetteer.\n");
+    foreach (var place in places.Where(p => p.Length >= 3 && char.IsUpper(p[0])))
+    {
+        writer.Write($"{place}\n");
+    }
+}
+
 using (var writer = Create(Path.Combine(folder, "english-words.txt.gz")))
 {
     writer.Write("# Lower-case English words: Debian wamerican 2020.12.07 (SCOWL, permissive licence). eng/NameGazetteer.\n");

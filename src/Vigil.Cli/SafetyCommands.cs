@@ -90,9 +90,16 @@ internal static class SafetyCommands
         var scan = new Command("scan",
             "Read one text per line on standard input; write per line a JSON array of the identifying information found: " +
             "{\"start\", \"end\", \"type\", \"text\"} with UTF-16 offsets into that line.");
-        scan.SetAction((_, ct) => VigilCommand.Guarded(error, async () =>
+        var sensitivity = new Option<Vigil.Safety.Phi.PhiSensitivity>("--sensitivity")
         {
-            var detector = new Vigil.Safety.Phi.PhiDetector();
+            Description = "Thorough (default) also takes every capitalised word that is no English word and no drug for a name; " +
+                "Balanced wants a listed name or context (higher precision, lower recall)",
+            DefaultValueFactory = _ => Vigil.Safety.Phi.PhiSensitivity.Thorough,
+        };
+        scan.Options.Add(sensitivity);
+        scan.SetAction((parsed, ct) => VigilCommand.Guarded(error, async () =>
+        {
+            var detector = new Vigil.Safety.Phi.PhiDetector(sensitivity: parsed.GetValue(sensitivity));
             // Readable output ("+49", "ü") for people and tools alike; it is data on standard output, never HTML.
             var json = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
             while (await input.ReadLineAsync(ct).ConfigureAwait(false) is { } line)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Safety.Lexicons;
 using Vigil.Safety.Phi;
 using Vigil.Testing;
 
@@ -30,6 +31,13 @@ public sealed class PhiDetectorTests
     [InlineData("The bus drops you off at ul. Chrzanowska 61 today", PhiTypes.Address, "ul. Chrzanowska 61")]
     [InlineData("Send it to P.O. Box 104 instead", PhiTypes.Address, "P.O. Box 104")]
     [InlineData("ZIP: 394 13", PhiTypes.ZipCode, "394 13")]
+    [InlineData("My driver's license number is F162823540116", PhiTypes.Identifier, "F162823540116")]
+    [InlineData("keep getting address 6e40:4041:c617:e898:c11:40d2:c669:2eb4 blocked", PhiTypes.IpAddress, "6e40:4041:c617:e898:c11:40d2:c669:2eb4")]
+    [InlineData("Desk: 5403926876 until noon", PhiTypes.Phone, "5403926876")]
+    [InlineData("my iban is gb42nawi04454264788619", PhiTypes.Iban, "gb42nawi04454264788619")]
+    [InlineData("Don't go to town, Mark!", PhiTypes.Person, "Mark")]
+    [InlineData("Hi Victor, the IBAN bounced again", PhiTypes.Person, "Victor")]
+    [InlineData("Heather: I'm the nurse on call.", PhiTypes.Person, "Heather")]
     [InlineData("My zip code is 2200", PhiTypes.ZipCode, "2200")]
     [InlineData("She moved to ARENDAL 4844 last year", PhiTypes.ZipCode, "4844")]
     public void Each_kind_of_identifier_is_found_with_its_exact_span(string text, string type, string found)
@@ -48,6 +56,9 @@ public sealed class PhiDetectorTests
     [InlineData("Grace period for the consent forms ends soon.")]
     [InlineData("Mark the adverse events in the CRF, then post 30 minutes later.")]
     [InlineData("However, the Phase II data from London look fine.")]
+    [InlineData("I'm sure we'll meet the deadline, don't worry.")]
+    [InlineData("Note: the English and German sites report on Tuesday.")]
+    [InlineData("Hi all, dear Team, thanks Basel for the samples.")]
     public void Ordinary_text_is_not_flagged(string text) => Assert.Empty(new PhiDetector().Scan(text));
 
     [Fact]
@@ -75,11 +86,24 @@ public sealed class PhiDetectorTests
     [Fact]
     public void Names_listed_with_a_known_name_are_names_too()
     {
+        // Balanced: a thorough guard also takes the unknown company "Verdafero" for a name.
         var text = "Verdafero is the brainchild of our 3 founders: Eklund, Michael and Hodge.";
 
-        var names = new PhiDetector().Scan(text).Where(s => s.Type == PhiTypes.Person).Select(s => s.Text);
+        var names = new PhiDetector(sensitivity: PhiSensitivity.Balanced).Scan(text).Where(s => s.Type == PhiTypes.Person).Select(s => s.Text);
 
         Assert.Equal(["Eklund", "Michael", "Hodge"], names);
+    }
+
+    [Fact]
+    public void Thorough_sensitivity_takes_any_unknown_proper_noun_for_a_name_but_not_drugs_products_or_listed_places()
+    {
+        const string Unknown = "Shovda is very reliable.";
+        const string Pharma = "Keytruda data from the Basel site look good; Sertraline is next.";
+        var thorough = new PhiDetector(sensitivity: PhiSensitivity.Thorough, drugs: DrugLexicon.Default(["Keytruda"]));
+
+        Assert.Empty(new PhiDetector(sensitivity: PhiSensitivity.Balanced).Scan(Unknown));
+        Assert.Equal("Shovda", Assert.Single(thorough.Scan(Unknown)).Text);
+        Assert.Empty(thorough.Scan(Pharma));
     }
 
     /// <summary>

@@ -9,9 +9,9 @@ namespace Vigil.Safety.Phi;
 /// a vocative ("Leif, can I …"). Spread: every other mention of a seed's word in the same message ("Yefremova …
 /// early Yefremova"), and the other proper nouns of a list that holds a seed ("Eklund, Michael and Hodge"). Grow: each
 /// seed takes in the capitalised words and initials next to it. The guard errs towards a warning the sender can
-/// dismiss.
+/// dismiss. Thorough sensitivity also seeds every capitalised word that is no English word and no drug.
 /// </summary>
-internal sealed class NameFinder(NameGazetteer gazetteer)
+internal sealed class NameFinder(NameGazetteer gazetteer, PhiSensitivity sensitivity, PhraseLexicon? drugs)
 {
     private static readonly HashSet<string> Titles = new(StringComparer.Ordinal)
     {
@@ -106,6 +106,14 @@ internal sealed class NameFinder(NameGazetteer gazetteer)
                 continue;
             }
 
+            // "Hi Victor", "Dear Ms Berg", "thanks Anja": a greeting names whoever it greets ("Hi all" and "Dear team" are words).
+            if (i > 0 && tokens[i - 1].Text is "hi" or "hello" or "hey" or "dear" or "thanks" && !Breaks(text, tokens, i - 1)
+                && Capitalised(text, tokens[i]) && Proper(word) && !gazetteer.IsPlace(word))
+            {
+                seed[i] = true;
+                continue;
+            }
+
             if (i + 1 < tokens.Count && Relations.Contains(tokens[i + 1].Text) && Possessive(text, tokens, i) && IsCandidate(text, tokens, i, lowerCaseText))
             {
                 seed[i] = true;
@@ -118,12 +126,24 @@ internal sealed class NameFinder(NameGazetteer gazetteer)
                 continue;
             }
 
-            if (lowerCaseText && gazetteer.IsName(word) && i + 1 < tokens.Count && !Breaks(text, tokens, i)
-                && (gazetteer.IsName(tokens[i + 1].Text) || ProperNoun(tokens[i + 1].Text) || IsInitial(text, tokens[i + 1])))
+            // Thorough: any other proper noun, unless it is a drug, a product, or a listed place or company.
+            if (sensitivity == PhiSensitivity.Thorough && Capitalised(text, tokens[i]) && ProperNoun(word) && !Titles.Contains(word)
+                && !gazetteer.IsAmbiguousName(word) && !gazetteer.IsPlace(word) && drugs?.Contains(word) != true)
             {
-                // "follow up with patricia desrosiers": a listed given name and a word that is no English word.
                 seed[i] = true;
-                seed[i + 1] = true;
+                continue;
+            }
+
+            if (lowerCaseText && gazetteer.IsName(word))
+            {
+                // "follow up with patricia desrosiers": in all-lower-case chat a listed name that is no English word, and
+                // the unknown word after it.
+                seed[i] = true;
+                if (i + 1 < tokens.Count && !Breaks(text, tokens, i) && (ProperNoun(tokens[i + 1].Text) || IsInitial(text, tokens[i + 1])))
+                {
+                    seed[i + 1] = true;
+                }
+
                 continue;
             }
 
@@ -151,14 +171,32 @@ internal sealed class NameFinder(NameGazetteer gazetteer)
                     || (opener && Between(text, tokens, i).Trim() is "," && !Capitalised(text, tokens[i + 1]))))
             {
                 seed[i] = true;
+                continue;
+            }
+
+            // "Remember me, Maria?", "Don't go to town, Mark!" (called to at the end of a sentence), and "Heather: I'm
+            // Daniel's daughter" (a speaker in a transcript); never a listed place ("…, London.").
+            var after = i + 1 < tokens.Count ? Between(text, tokens, i).TrimStart() : text.AsSpan(tokens[i].End).TrimStart();
+            if (proper && !gazetteer.IsPlace(word)
+                && ((i > 0 && Between(text, tokens, i - 1).Trim() is "," && (after.IsEmpty || after[0] is '?' or '!' or '.'))
+                    || (opener && !after.IsEmpty && after[0] == ':' && i + 1 < tokens.Count)))
+            {
+                seed[i] = true;
             }
         }
     }
 
-    private bool Proper(string word) => !gazetteer.IsEnglish(word) || gazetteer.IsAmbiguousName(word);
+    private bool Proper(string word) => (!gazetteer.IsEnglish(word) || gazetteer.IsAmbiguousName(word)) && !Contraction(word);
 
     private bool ProperNoun(string word) => !gazetteer.IsEnglish(word) && !Common.Contains(word) && !SentenceOpeners.Contains(word)
-        && !word.Any(char.IsDigit) && word.Length > 1;
+        && !word.Any(char.IsDigit) && word.Length > 1 && !Contraction(word);
+
+    /// <summary>"I'm", "don't", "they're", "c'mon": English, though no list holds them.</summary>
+    private static bool Contraction(string word)
+    {
+        var apostrophe = word.IndexOf('\'', StringComparison.Ordinal);
+        return apostrophe >= 0 && (word[(apostrophe + 1)..] is "m" or "ll" or "re" or "ve" or "d" or "t" or "s" || word == "c'mon");
+    }
 
     private bool IsCandidate(string text, List<TextToken> tokens, int i, bool lowerCaseText) =>
         (Capitalised(text, tokens[i]) || (lowerCaseText && ProperNoun(tokens[i].Text))) && !Common.Contains(tokens[i].Text)

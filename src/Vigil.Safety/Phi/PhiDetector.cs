@@ -11,19 +11,23 @@ namespace Vigil.Safety.Phi;
 /// </summary>
 public sealed partial class PhiDetector
 {
-    private readonly NameFinder _names = new(NameGazetteer.Default);
-
+    private readonly NameFinder _names;
     private readonly PhraseLexicon? _knownNames;
     private readonly HashSet<string> _knownIdentifiers;
 
     /// <param name="knownNames">Names of the organisation's patients and their relatives, matched whole and case-insensitively.</param>
     /// <param name="knownIdentifiers">Their record numbers and other identifiers, matched exactly.</param>
-    public PhiDetector(IEnumerable<string>? knownNames = null, IEnumerable<string>? knownIdentifiers = null)
+    /// <param name="sensitivity">How readily a capitalised word is taken for a name.</param>
+    /// <param name="drugs">Drug and product names, never taken for a person (thorough sensitivity; DrugBank's names when not given).</param>
+    public PhiDetector(IEnumerable<string>? knownNames = null, IEnumerable<string>? knownIdentifiers = null,
+        PhiSensitivity sensitivity = PhiSensitivity.Thorough, DrugLexicon? drugs = null)
     {
         // Whole names, and each part of them: chat says "pt Reichel" or "Anna's results" as often as the full name.
         var names = knownNames?.SelectMany(n => n.Split(' ', StringSplitOptions.RemoveEmptyEntries).Append(n)).Where(n => n.Length >= 3).ToList() ?? [];
         _knownNames = names.Count > 0 ? new PhraseLexicon(names) : null;
         _knownIdentifiers = new HashSet<string>(knownIdentifiers?.Where(i => i.Length >= 4) ?? [], StringComparer.OrdinalIgnoreCase);
+        _names = new NameFinder(NameGazetteer.Default, sensitivity,
+            sensitivity == PhiSensitivity.Thorough ? drugs ?? DrugLexicon.Default() : null);
     }
 
     public IReadOnlyList<PhiSpan> Scan(string text)
@@ -60,9 +64,22 @@ public sealed partial class PhiDetector
             Add(m.Index, m.Index + m.Length, PhiTypes.Iban);
         }
 
-        foreach (Match m in IpAddress().Matches(text))
+        foreach (var pattern in new[] { IpAddress(), Ipv6Address() })
         {
-            Add(m.Index, m.Index + m.Length, PhiTypes.IpAddress);
+            foreach (Match m in pattern.Matches(text))
+            {
+                Add(m.Index, m.Index + m.Length, PhiTypes.IpAddress);
+            }
+        }
+
+        foreach (Match m in PhoneAfterCue().Matches(text))
+        {
+            Add(m.Groups["phone"].Index, m.Groups["phone"].Index + m.Groups["phone"].Length, PhiTypes.Phone);
+        }
+
+        foreach (Match m in LicenceNumber().Matches(text))
+        {
+            Add(m.Groups["id"].Index, m.Groups["id"].Index + m.Groups["id"].Length, PhiTypes.Identifier);
         }
 
         foreach (Match m in Phone().Matches(text))
@@ -169,11 +186,24 @@ public sealed partial class PhiDetector
     [GeneratedRegex(@"\b(?i:card|cc)(?:\s+(?i:number|no\.?))?(?:\s+(?i:is))?\s*[#:]?\s*(?<card>(?:\d[ \-]?){11,18}\d)\b")]
     private static partial Regex CardAfterCue();
 
-    [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b")]
+    // Upper or lower case ("my iban is gb42nawi…"): the country code and check digits make a stray match rare.
+    [GeneratedRegex(@"\b(?:[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?|[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}(?: ?[a-z0-9]{1,3})?)\b")]
     private static partial Regex Iban();
 
     [GeneratedRegex(@"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")]
     private static partial Regex IpAddress();
+
+    // Full or "::"-shortened IPv6 addresses, with at least three groups so a time ("10:30") never matches.
+    [GeneratedRegex(@"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4}(?![\w:])")]
+    private static partial Regex Ipv6Address();
+
+    // Unbroken digits are a phone number next to a phone word: "Fax: 9498777106", "3660170548-Fax", "+447700677662 mobile".
+    [GeneratedRegex(@"(?:\b(?i:phone|tel|mobile|cell|fax|desk|office)\b\W{0,3}(?<phone>\+?\d{9,14})\b|(?<phone>\+?\b\d{9,14})\W{1,3}(?i:phone|tel|mobile|cell|fax|desk|office)\b|(?<![\w+])(?<phone>\+\d{10,14})\b)")]
+    private static partial Regex PhoneAfterCue();
+
+    // "driver's license number is F162823540116", "licence no. 5130634", "DL# A1234567".
+    [GeneratedRegex(@"\b(?:(?i:driver'?s?)\s+(?i:licen[cs]e)(?:\s+(?i:number|no\.?))?|DL)(?:\s+(?i:is))?\s*[:#]?\s*(?<id>[A-Z0-9][A-Z0-9\-]{4,19})\b")]
+    private static partial Regex LicenceNumber();
 
     [GeneratedRegex(@"(?<![\w+])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{1,4}\)[ .\-]?)?\d{2,4}(?:[ .\-]\d{2,8}){1,4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?!\w)")]
     private static partial Regex Phone();

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Vigil.Contracts;
+using Vigil.Safety.Lexicons;
 using Vigil.Safety.Phi;
 using Vigil.Server.Data;
 using Vigil.Server.Keys;
@@ -10,11 +12,13 @@ namespace Vigil.Server.Safety;
 
 /// <summary>
 /// The server's PHI guard: the rule-based detector, taught the names and identifiers of the organisation's own
-/// patients and their contacts (decrypted from their profiles, held in memory only, refreshed every few minutes).
+/// patients and their contacts (decrypted from their profiles, held in memory only, refreshed every few minutes), at the
+/// configured sensitivity; the organisation's product names are never taken for a person.
 /// </summary>
-public sealed class PhiGuard(IServiceScopeFactory scopes, DataKeyStore dataKeys, TimeProvider time)
+public sealed class PhiGuard(IServiceScopeFactory scopes, DataKeyStore dataKeys, TimeProvider time, IOptions<SafetyOptions> options)
 {
     private static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(5);
+    private readonly Lazy<DrugLexicon> _drugs = new(() => DrugLexicon.Default(options.Value.ProductNames));
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (PhiDetector Detector, DateTimeOffset BuiltAt)? _current;
 
@@ -60,7 +64,8 @@ public sealed class PhiGuard(IServiceScopeFactory scopes, DataKeyStore dataKeys,
                 }
             }
 
-            var detector = new PhiDetector(names, identifiers);
+            var sensitivity = options.Value.PhiSensitivity;
+            var detector = new PhiDetector(names, identifiers, sensitivity, sensitivity == PhiSensitivity.Thorough ? _drugs.Value : null);
             _current = (detector, time.GetUtcNow());
             return detector;
         }

@@ -16,6 +16,12 @@ public sealed class SafetyOptions
     /// <summary>The organisation's own product names and codes, matched as drugs.</summary>
     public List<string> ProductNames { get; set; } = [];
 
+    /// <summary>
+    /// How readily the PHI guard takes a capitalised word for a name (README, "PHI guard", for the trade). Thorough by
+    /// default: it meets the PhysioNet deid recall; list the organisation's products in <see cref="ProductNames"/>.
+    /// </summary>
+    public Vigil.Safety.Phi.PhiSensitivity PhiSensitivity { get; set; } = Vigil.Safety.Phi.PhiSensitivity.Thorough;
+
     /// <summary>A file from <c>vigil safety train</c> to use instead of the shipped model.</summary>
     public string? ModelPath { get; set; }
 }

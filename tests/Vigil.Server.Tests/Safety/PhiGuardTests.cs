@@ -48,6 +48,23 @@ public sealed class PhiGuardTests
     }
 
     [Fact]
+    public async Task A_thorough_guard_flags_unknown_names_but_never_the_organisations_products()
+    {
+        await using var scenario = await PatientScenario.StartAsync(Start, settings: new Dictionary<string, string?>
+        {
+            ["Vigil:Safety:PhiSensitivity"] = "Thorough",
+            ["Vigil:Safety:ProductNames:0"] = "Vigilomab",
+        });
+        var (nurse, channel) = await ChannelAsync(scenario);
+        using (nurse)
+        {
+            var check = await nurse.CheckPhiAsync(channel.Id, "Vigilomab data look good; Shovda is very reliable.");
+
+            Assert.Equal("Shovda", Assert.Single(check.Findings).Text);
+        }
+    }
+
+    [Fact]
     public async Task PHI_sent_anyway_is_recorded_and_flagged_to_compliance_officers_without_telling_the_sender()
     {
         await using var scenario = await PatientScenario.StartAsync(Start);
