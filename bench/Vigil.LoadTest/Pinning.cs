@@ -44,4 +44,15 @@ internal static class Pinning
         child.WaitForExit();
         return child.ExitCode;
     }
+
+    /// <summary>
+    /// Starts a server of this folder (Vigil.Server.dll, Vigil.Baselines.dll) on the server CPUs, with the server GC,
+    /// and waits until it is ready.
+    /// </summary>
+    public static Task<Vigil.Testing.ServerProcess> StartServerAsync(
+        string dll, IEnumerable<string> arguments, Uri address, IDictionary<string, string>? environment = null)
+    {
+        var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["DOTNET_gcServer"] = "1" };
+        return Vigil.Testing.ServerProcess.StartProgramAsync(Path.Combine(AppContext.BaseDirectory, dll), arguments, address, settings, ServerCpus);
+    }
 }

@@ -4,7 +4,11 @@ using System.Net.Sockets;
 
 namespace Vigil.Testing;
 
-/// <summary>The real server as a separate OS process, so a test can kill it as a crash would.</summary>
+/// <summary>
+/// The real server (or another ASP.NET Core program, such as the load benchmark's baselines) as a separate OS process,
+/// so a test can kill it as a crash would, optionally pinned with taskset to some CPUs so a load generator never
+/// competes with it for a core.
+/// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -32,13 +36,13 @@ public sealed class ServerProcess : IAsyncDisposable
         return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 
-    /// <summary>CPU time the server has used so far.</summary>
+    /// <summary>CPU time (user and system, all threads) the server has used so far; zero once it has exited.</summary>
     public TimeSpan CpuTime
     {
         get
         {
             _process.Refresh();
-            return _process.TotalProcessorTime;
+            return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
         }
     }
 
@@ -46,20 +50,47 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Where Vigil.Server.dll is; the test's own output by default. The web client's files are found through the
     /// static web assets manifest next to the server's own build output, so browser tests pass that folder.
     /// </param>
-    public static async Task<ServerProcess> StartAsync(
+    public static Task<ServerProcess> StartAsync(
         string dataDirectory, int? port = null, IDictionary<string, string>? environment = null, string? serverDirectory = null)
     {
-        var directory = serverDirectory ?? AppContext.BaseDirectory;
-        var serverDll = Path.Combine(directory, "Vigil.Server.dll");
         var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
-        var start = new ProcessStartInfo("dotnet")
+        var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        if (TestDatabase.IsPostgres && !settings.ContainsKey("Vigil__ConnectionString"))
         {
-            ArgumentList = { serverDll, "--urls", address.ToString(), "--data-dir", dataDirectory },
-            WorkingDirectory = directory,
+            settings["Vigil__Database"] = "postgres";
+            settings["Vigil__ConnectionString"] = TestDatabase.PostgresDatabaseFor(dataDirectory);
+        }
+
+        return StartProgramAsync(Path.Combine(serverDirectory ?? AppContext.BaseDirectory, "Vigil.Server.dll"),
+            ["--urls", address.ToString(), "--data-dir", dataDirectory], address, settings);
+    }
+
+    /// <summary>Starts an ASP.NET Core program and waits until <c>/health/ready</c> answers 200 at <paramref name="address"/>.</summary>
+    /// <param name="cpus">A taskset CPU list ("0", "0-1") to pin the process to; not pinned when null.</param>
+    public static async Task<ServerProcess> StartProgramAsync(
+        string dll, IEnumerable<string> arguments, Uri address, IDictionary<string, string>? environment = null, string? cpus = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var start = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll) ?? AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (cpus is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(cpus);
+            start.ArgumentList.Add("dotnet");
+        }
+
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
@@ -67,70 +98,82 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        if (TestDatabase.IsPostgres && !start.Environment.ContainsKey("Vigil__ConnectionString"))
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{dll} did not start");
+        // The last lines either stream wrote, for the reason when the server dies (the runtime writes some to stdout).
+        var lastLines = new System.Text.StringBuilder();
+        DataReceivedEventHandler keep = (_, e) =>
         {
-            start.Environment["Vigil__Database"] = "postgres";
-            start.Environment["Vigil__ConnectionString"] = TestDatabase.PostgresDatabaseFor(dataDirectory);
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+            lock (lastLines)
+            {
+                if (e.Data is not null)
+                {
+                    lastLines.AppendLine(e.Data);
+                    if (lastLines.Length > 4000)
+                    {
+                        lastLines.Remove(0, lastLines.Length - 4000);
+                    }
+                }
+            }
+        };
+        process.OutputDataReceived += keep;
+        process.ErrorDataReceived += keep;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, address);
-        await server.WaitUntilReadyAsync();
+        await server.WaitUntilReadyAsync(lastLines);
         return server;
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing; what survives is what was durably committed.</summary>
     public void Kill()
     {
-        _process.Kill(entireProcessTree: true);
-        _process.WaitForExit();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
         if (!_process.HasExited)
         {
-            Kill();
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
         }
-
-        _process.Dispose();
-        await Task.CompletedTask;
     }
 
-    private async Task WaitUntilReadyAsync()
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task WaitUntilReadyAsync(System.Text.StringBuilder lastLines)
     {
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}.");
+                string output;
+                lock (lastLines)
+                {
+                    output = lastLines.ToString();
+                }
+
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}: {output}");
             }
 
             try
             {
-                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
+                // Not listening or not answering yet.
             }
 
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("The server did not become ready within 60 s.");
+        throw new TimeoutException("The server did not become ready within 90 s.");
     }
 
     public static int FreePort()

@@ -145,7 +145,7 @@ internal static class WriterAndHistoryScenario
     private static async Task HistoryAsync(string folder, Guid conversationId, int messages, Results results, CancellationToken cancellationToken)
     {
         var address = new Uri($"http://127.0.0.1:{Vigil.Testing.ServerProcess.FreePort()}");
-        await using var server = await PinnedProcess.StartAsync("Vigil.Server.dll", ["--urls", address.ToString(), "--data-dir", folder], address);
+        await using var server = await Pinning.StartServerAsync("Vigil.Server.dll", ["--urls", address.ToString(), "--data-dir", folder], address);
         using var reader = new VigilClient(address);
         await reader.SignInAsync("reader", Password, cancellationToken: cancellationToken);
         var latency = new Latency();

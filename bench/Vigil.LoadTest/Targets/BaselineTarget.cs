@@ -1,21 +1,22 @@
 using Vigil.LoadTest.Connections;
+using Vigil.Testing;
 
 namespace Vigil.LoadTest.Targets;
 
 /// <summary>B0 (bare Kestrel WebSocket echo) or B1 (bare SignalR hub), from bench/Vigil.Baselines.</summary>
 internal sealed class BaselineTarget(string mode) : Target
 {
-    private PinnedProcess? _process;
+    private ServerProcess? _process;
     private int _prepared;
 
     public override string Name => mode == "echo" ? "B0 Kestrel WebSocket" : "B1 bare SignalR";
 
-    public override IReadOnlyList<PinnedProcess> Processes => _process is null ? [] : [_process];
+    public override IReadOnlyList<ServerProcess> Processes => _process is null ? [] : [_process];
 
     public override async Task StartAsync()
     {
         var address = new Uri($"http://127.0.0.1:{Vigil.Testing.ServerProcess.FreePort()}");
-        _process = await PinnedProcess.StartAsync("Vigil.Baselines.dll", [mode, "--urls", address.ToString()], address);
+        _process = await Pinning.StartServerAsync("Vigil.Baselines.dll", [mode, "--urls", address.ToString()], address);
     }
 
     public override Task<Prepared> PrepareAsync(Topology topology, CancellationToken cancellationToken)

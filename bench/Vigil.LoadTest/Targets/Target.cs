@@ -1,4 +1,5 @@
 using Vigil.LoadTest.Connections;
+using Vigil.Testing;
 
 namespace Vigil.LoadTest.Targets;
 
@@ -21,11 +22,11 @@ internal abstract class Target : IAsyncDisposable
     /// <summary>Whether acknowledged messages survive a crash (the reconnect storm needs it).</summary>
     public virtual bool Durable => false;
 
-    public abstract IReadOnlyList<PinnedProcess> Processes { get; }
+    public abstract IReadOnlyList<ServerProcess> Processes { get; }
 
     public TimeSpan CpuTime => Processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.CpuTime);
 
-    public long ResidentBytes => Processes.Sum(p => p.ResidentBytes());
+    public long ResidentBytes => Processes.Sum(p => p.ResidentBytes() ?? 0);
 
     public abstract Task StartAsync();
 

@@ -12,7 +12,7 @@ namespace Vigil.LoadTest.Targets;
 internal sealed class VigilTarget(string database, int nodes) : Target
 {
     private readonly string _data = Directory.CreateTempSubdirectory("vigil-load-").FullName;
-    private readonly List<PinnedProcess> _nodes = [];
+    private readonly List<ServerProcess> _nodes = [];
     private readonly List<Uri> _addresses = [];
     private readonly Provisioner _users = new();
     private string? _postgres;
@@ -21,7 +21,7 @@ internal sealed class VigilTarget(string database, int nodes) : Target
 
     public override bool Durable => true;
 
-    public override IReadOnlyList<PinnedProcess> Processes => _nodes;
+    public override IReadOnlyList<ServerProcess> Processes => _nodes;
 
     public override async Task StartAsync()
     {
@@ -109,7 +109,7 @@ internal sealed class VigilTarget(string database, int nodes) : Target
         // One after the other: the first start creates the keys in the shared data folder, the next ones read them.
         foreach (var address in _addresses)
         {
-            _nodes.Add(await PinnedProcess.StartAsync("Vigil.Server.dll", ["--urls", address.ToString(), "--data-dir", _data], address, environment));
+            _nodes.Add(await Pinning.StartServerAsync("Vigil.Server.dll", ["--urls", address.ToString(), "--data-dir", _data], address, environment));
         }
     }
 }

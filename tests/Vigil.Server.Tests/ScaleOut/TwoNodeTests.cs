@@ -37,6 +37,21 @@ public sealed class TwoNodeTests : IAsyncLifetime
         _b = await ServerProcess.StartAsync(_data, environment: Environment);
     }
 
+    /// <summary>An administrator on node A creates Alice and Bob; Alice signs in through <paramref name="alice"/>, Bob through node B; a direct conversation between them.</summary>
+    private async Task<(VigilClient Alice, VigilClient Bob, UserDto BobUser, ConversationDto Direct)> PeopleAsync(VigilClient alice)
+    {
+        using var admin = new VigilClient(_a.Address);
+        await admin.SetupAsync(new CreateUserRequest("admin", Password, "Ada Admin", "admin@example.org"));
+        await admin.SignInAsync("admin", Password);
+        await admin.CreateUserAsync(new CreateUserRequest("alice", Password, "Alice", "alice@example.org", [VigilRoles.Clinician]));
+        var bobUser = await admin.CreateUserAsync(new CreateUserRequest("bob", Password, "Bob", "bob@example.org", [VigilRoles.Clinician]));
+        await alice.SignInAsync("alice", Password);
+        var bob = new VigilClient(_b.Address);
+        await bob.SignInAsync("bob", Password);
+        var direct = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+        return (alice, bob, bobUser, direct);
+    }
+
     public async Task DisposeAsync()
     {
         await _a.DisposeAsync();
@@ -48,16 +63,9 @@ public sealed class TwoNodeTests : IAsyncLifetime
     [Fact]
     public async Task Clients_on_different_nodes_talk_live_while_both_nodes_write_and_the_ledger_stays_one_tree()
     {
-        using var admin = new VigilClient(_a.Address);
-        await admin.SetupAsync(new CreateUserRequest("admin", Password, "Ada Admin", "admin@example.org"));
-        await admin.SignInAsync("admin", Password);
-        await admin.CreateUserAsync(new CreateUserRequest("alice", Password, "Alice", "alice@example.org", [VigilRoles.Clinician]));
-        var bobUser = await admin.CreateUserAsync(new CreateUserRequest("bob", Password, "Bob", "bob@example.org", [VigilRoles.Clinician]));
-        using var alice = new VigilClient(_a.Address);
-        await alice.SignInAsync("alice", Password);
-        using var bob = new VigilClient(_b.Address);
-        await bob.SignInAsync("bob", Password);
-        var conversation = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+        var (alice, bob, bobUser, conversation) = await PeopleAsync(new VigilClient(_a.Address));
+        using var aliceClient = alice;
+        using var bobClient = bob;
 
         await using var aliceChat = alice.CreateChatConnection();
         await using var bobChat = bob.CreateChatConnection();
@@ -114,16 +122,9 @@ public sealed class TwoNodeTests : IAsyncLifetime
     [Fact]
     public async Task A_client_given_both_nodes_carries_on_through_the_other_when_its_node_dies()
     {
-        using var admin = new VigilClient(_a.Address);
-        await admin.SetupAsync(new CreateUserRequest("admin", Password, "Ada Admin", "admin@example.org"));
-        await admin.SignInAsync("admin", Password);
-        await admin.CreateUserAsync(new CreateUserRequest("alice", Password, "Alice", "alice@example.org", [VigilRoles.Clinician]));
-        var bobUser = await admin.CreateUserAsync(new CreateUserRequest("bob", Password, "Bob", "bob@example.org", [VigilRoles.Clinician]));
-        using var alice = new VigilClient([_a.Address, _b.Address]);
-        await alice.SignInAsync("alice", Password);
-        using var bob = new VigilClient(_b.Address);
-        await bob.SignInAsync("bob", Password);
-        var conversation = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+        var (alice, bob, _, conversation) = await PeopleAsync(new VigilClient([_a.Address, _b.Address]));
+        using var aliceClient = alice;
+        using var bobClient = bob;
 
         await using var aliceChat = alice.CreateChatConnection();
         await using var bobChat = bob.CreateChatConnection();
