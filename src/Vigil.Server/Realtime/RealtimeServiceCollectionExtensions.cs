@@ -16,16 +16,13 @@ public static class RealtimeServiceCollectionExtensions
             options.AddFilter<SessionHubFilter>();
             options.MaximumReceiveMessageSize = 256 * 1024;
         }).AddMessagePackProtocol();
-        if (configuration["Vigil:Redis"] is { Length: > 0 } redis)
+        if (configuration["Vigil:Redis"] is { Length: > 0 })
         {
-            // Group and user sends go through Redis to every node; one channel prefix per deployment.
-            signalR.AddStackExchangeRedis(redis, options =>
-            {
-                options.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal(configuration["Vigil:RedisChannelPrefix"] ?? "vigil");
-                // The .NET thread pool instead of the client's own dedicated threads: measured under load on one core
-                // (bench/Vigil.LoadTest), the dedicated threads cost more CPU than the backplane's work itself.
-                options.Configuration.SocketManager = StackExchange.Redis.SocketManager.ThreadPool;
-            });
+            // Group and user sends go through Redis to every node, on the node's one Redis connection.
+            signalR.AddStackExchangeRedis();
+            services.AddSingleton<RedisConnection>();
+            services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
+                .Configure<RedisConnection>((options, connection) => options.ConnectionFactory = _ => connection.GetAsync());
             services.AddSingleton<RedisPresenceDirectory>();
             services.AddSingleton<IPresenceDirectory>(provider => provider.GetRequiredService<RedisPresenceDirectory>());
             services.AddHostedService(provider => provider.GetRequiredService<RedisPresenceDirectory>());

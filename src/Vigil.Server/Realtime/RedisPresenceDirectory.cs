@@ -14,23 +14,20 @@ internal sealed partial class RedisPresenceDirectory : BackgroundService, IPrese
     internal static readonly TimeSpan Refresh = TimeSpan.FromSeconds(10);
     internal static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
     private readonly PresenceTracker _tracker;
-    private readonly Lazy<Task<ConnectionMultiplexer>> _redis;
+    private readonly RedisConnection _redis;
     private readonly RedisKey _nodes;
     private readonly RedisKey _mine;
     private readonly string _prefix;
     private readonly TimeProvider _time;
     private readonly ILogger<RedisPresenceDirectory> _logger;
 
-    public RedisPresenceDirectory(PresenceTracker tracker, IConfiguration configuration, IIdGenerator ids, TimeProvider time, ILogger<RedisPresenceDirectory> logger)
+    public RedisPresenceDirectory(
+        PresenceTracker tracker, RedisConnection redis, IConfiguration configuration, IIdGenerator ids, TimeProvider time, ILogger<RedisPresenceDirectory> logger)
     {
         _tracker = tracker;
+        _redis = redis;
         _time = time;
         _logger = logger;
-        var options = ConfigurationOptions.Parse(configuration["Vigil:Redis"]!);
-        options.SocketManager = SocketManager.ThreadPool;
-        // Connect in the background and keep retrying: a node must start (and serve) while Redis is away.
-        options.AbortOnConnectFail = false;
-        _redis = new(() => ConnectionMultiplexer.ConnectAsync(options));
         _prefix = (configuration["Vigil:RedisChannelPrefix"] ?? "vigil") + ":presence:";
         _nodes = _prefix + "nodes";
         _mine = _prefix + ids.NewId().ToString("N");
@@ -41,7 +38,7 @@ internal sealed partial class RedisPresenceDirectory : BackgroundService, IPrese
     {
         try
         {
-            var db = (await _redis.Value.ConfigureAwait(false)).GetDatabase();
+            var db = (await _redis.GetAsync().ConfigureAwait(false)).GetDatabase();
             var transaction = db.CreateTransaction();
             _ = status == PresenceStatuses.Offline
                 ? transaction.HashDeleteAsync(_mine, userId.ToString())
@@ -77,7 +74,7 @@ internal sealed partial class RedisPresenceDirectory : BackgroundService, IPrese
             return result;
         }
 
-        var db = (await _redis.Value.ConfigureAwait(false)).GetDatabase();
+        var db = (await _redis.GetAsync().ConfigureAwait(false)).GetDatabase();
         var fields = userIds.Select(id => (RedisValue)id.ToString()).ToArray();
         var ordered = userIds.ToArray();
         foreach (var node in await db.SetMembersAsync(_nodes).ConfigureAwait(false))
@@ -124,27 +121,21 @@ internal sealed partial class RedisPresenceDirectory : BackgroundService, IPrese
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (_redis.IsValueCreated)
+        // A clean shutdown takes this node's users offline at once instead of after the lifetime.
+        try
         {
-            // A clean shutdown takes this node's users offline at once instead of after the lifetime.
-            var redis = await _redis.Value.ConfigureAwait(false);
-            try
-            {
-                await redis.GetDatabase().KeyDeleteAsync(_mine).ConfigureAwait(false);
-            }
-            catch (RedisException e)
-            {
-                LogRedisFailed("removal", e.GetType().Name);
-            }
-
-            await redis.DisposeAsync().ConfigureAwait(false);
+            await (await _redis.GetAsync().ConfigureAwait(false)).GetDatabase().KeyDeleteAsync(_mine).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            LogRedisFailed("removal", e.GetType().Name);
         }
     }
 
     /// <summary>The whole hash from the tracker, so a missed update heals within one refresh.</summary>
     private async Task RewriteAsync()
     {
-        var db = (await _redis.Value.ConfigureAwait(false)).GetDatabase();
+        var db = (await _redis.GetAsync().ConfigureAwait(false)).GetDatabase();
         var entries = _tracker.Snapshot().Select(p => new HashEntry(p.Key.ToString(), p.Value)).ToArray();
         var transaction = db.CreateTransaction();
         _ = transaction.SetAddAsync(_nodes, _mine.ToString()[_prefix.Length..]);
