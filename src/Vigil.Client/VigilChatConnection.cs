@@ -76,34 +76,6 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
         _hub.Closed += error => Raise(Closed, error);
     }
 
-    private async ValueTask<System.Net.WebSockets.WebSocket> ConnectWebSocketAsync(ClusterNodes nodes, Uri address, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var socket = new System.Net.WebSockets.ClientWebSocket();
-            if (await _client.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false) is { } token)
-            {
-                socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
-            }
-
-            var node = nodes.Route(address);
-            try
-            {
-                await socket.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
-                return socket;
-            }
-            catch (System.Net.WebSockets.WebSocketException e) when (e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
-            {
-                socket.Dispose();
-                nodes.Failed(node);
-                if (attempt >= nodes.Count)
-                {
-                    throw;
-                }
-            }
-        }
-    }
-
     /// <summary>Every message of a tracked conversation, once, in sequence order (live or caught up).</summary>
     public event Func<MessageDto, Task>? MessageReceived;
 
@@ -256,6 +228,38 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// A WebSocket to the current node, moving on to the next when one refuses the connection (the SignalR client's
+    /// own factory knows one address only).
+    /// </summary>
+    private async ValueTask<System.Net.WebSockets.WebSocket> ConnectWebSocketAsync(ClusterNodes nodes, Uri address, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var socket = new System.Net.WebSockets.ClientWebSocket();
+            if (await _client.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false) is { } token)
+            {
+                socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+            }
+
+            var node = nodes.Route(address);
+            try
+            {
+                await socket.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
+                return socket;
+            }
+            catch (System.Net.WebSockets.WebSocketException e) when (e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+            {
+                socket.Dispose();
+                nodes.Failed(node);
+                if (attempt >= nodes.Count)
+                {
+                    throw;
+                }
+            }
+        }
     }
 
     /// <summary>
