@@ -180,11 +180,21 @@ public sealed partial class VigilClient : IDisposable
         SendAsync<ConversationDto>(HttpMethod.Post, $"api/v1/conversations/{conversationId}/members",
             new AddMemberRequest(userId, role), authenticate: true, cancellationToken);
 
+    /// <summary>Removes a member (or, for the caller's own id, leaves); the removed member's live delivery stops at once.</summary>
+    public Task RemoveMemberAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken = default) =>
+        SendAsync<object>(HttpMethod.Delete, $"api/v1/conversations/{conversationId}/members/{userId}", null, authenticate: true, cancellationToken);
+
     public Task<ReadReceiptDto> MarkReadAsync(Guid conversationId, long sequence, CancellationToken cancellationToken = default) =>
         SendAsync<ReadReceiptDto>(HttpMethod.Post, $"api/v1/conversations/{conversationId}/read",
             new MarkReadRequest(sequence), authenticate: true, cancellationToken);
 
     // ---- messages ----
+
+    /// <summary>Messages containing every word of <paramref name="query"/>, newest first, in the caller's conversations.</summary>
+    public Task<IReadOnlyList<MessageDto>> SearchAsync(string query, int? limit = null, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<MessageDto>>(HttpMethod.Get,
+            $"api/v1/search?q={Uri.EscapeDataString(query)}{(limit is { } l ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"&limit={l}") : "")}",
+            null, authenticate: true, cancellationToken);
 
     /// <summary>
     /// Sends a message and returns it once durably stored. Transient failures are retried with the same

@@ -68,6 +68,8 @@ public class VigilDbContext : IdentityDbContext<VigilUser, VigilRole, Guid>
 
     public DbSet<SafetyScan> SafetyScans => Set<SafetyScan>();
 
+    public DbSet<Search.SearchTerm> SearchTerms => Set<Search.SearchTerm>();
+
     public DbSet<SafetyCase> SafetyCases => Set<SafetyCase>();
 
     public DbSet<SafetyCaseNote> SafetyCaseNotes => Set<SafetyCaseNote>();
@@ -259,6 +261,13 @@ public class VigilDbContext : IdentityDbContext<VigilUser, VigilRole, Guid>
             client.Property(c => c.Name).HasMaxLength(100);
             client.Property(c => c.TokenHash).HasMaxLength(64);
             client.Property(c => c.Scopes).HasMaxLength(500);
+        });
+
+        builder.Entity<Search.SearchTerm>(term =>
+        {
+            // Looked up by term (the query), removed by message (edits, deletions, erasure).
+            term.HasKey(t => new { t.Term, t.MessageId });
+            term.HasIndex(t => t.MessageId);
         });
 
         builder.Entity<SafetyScan>(scan =>

@@ -108,7 +108,7 @@ public sealed class MessageQueries(
             message.DeletedAt, message.DeletedBy, message.DeletedReason);
     }
 
-    private async Task<ILookup<Guid, ElectronicSignature>> SignaturesOfAsync(List<Guid> messageIds, CancellationToken cancellationToken) =>
+    internal async Task<ILookup<Guid, ElectronicSignature>> SignaturesOfAsync(List<Guid> messageIds, CancellationToken cancellationToken) =>
         (await db.Signatures.AsNoTracking().Where(s => s.MessageId != null && messageIds.Contains(s.MessageId.Value)).OrderBy(s => s.SignedAt)
             .ToListAsync(cancellationToken).ConfigureAwait(false)).ToLookup(s => s.MessageId!.Value);
 

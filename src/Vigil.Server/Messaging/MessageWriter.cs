@@ -151,6 +151,7 @@ public sealed partial class MessageWriter : BackgroundService
         }
 
         await DirectInsert.InsertAsync(db, batch.NewMessages, cancellationToken).ConfigureAwait(false);
+        await DirectInsert.InsertAsync(db, batch.NewSearchTerms, cancellationToken).ConfigureAwait(false);
         await _ledger.AppendAsync(db, batch.LedgerEvents, batch.Now, cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var committing = Stopwatch.GetTimestamp();

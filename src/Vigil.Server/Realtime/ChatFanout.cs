@@ -12,7 +12,7 @@ namespace Vigil.Server.Realtime;
 /// push notices the gap in sequence numbers and catches up from the database.
 /// </summary>
 public sealed partial class ChatFanout(
-    IHubContext<ChatHub, IChatClient> hub, PresenceTracker presence, ILogger<ChatFanout> logger)
+    IHubContext<ChatHub, IChatClient> hub, IGroupMembership membership, ILogger<ChatFanout> logger)
     : BackgroundService, IChatEventSink, IConversationNotifier
 {
     private readonly Channel<ChatEvent> _pending = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -27,26 +27,17 @@ public sealed partial class ChatFanout(
 
     public async Task MembersAddedAsync(ConversationDto conversation, IReadOnlyList<Guid> userIds, CancellationToken cancellationToken)
     {
-        var group = ChatGroups.Conversation(conversation.Id);
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(userIds);
+        await membership.AddAsync(conversation.Id, userIds, cancellationToken).ConfigureAwait(false);
         foreach (var userId in userIds)
         {
-            foreach (var connectionId in presence.ConnectionsOf(userId))
-            {
-                await hub.Groups.AddToGroupAsync(connectionId, group, cancellationToken).ConfigureAwait(false);
-            }
-
             await hub.Clients.Group(ChatGroups.User(userId)).ConversationAdded(conversation).ConfigureAwait(false);
         }
     }
 
-    public async Task MemberRemovedAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken)
-    {
-        var group = ChatGroups.Conversation(conversationId);
-        foreach (var connectionId in presence.ConnectionsOf(userId))
-        {
-            await hub.Groups.RemoveFromGroupAsync(connectionId, group, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task MemberRemovedAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken) =>
+        membership.RemoveAsync(conversationId, [userId], cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

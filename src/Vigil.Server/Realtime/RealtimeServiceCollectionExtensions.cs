@@ -26,11 +26,17 @@ public static class RealtimeServiceCollectionExtensions
             services.AddSingleton<RedisPresenceDirectory>();
             services.AddSingleton<IPresenceDirectory>(provider => provider.GetRequiredService<RedisPresenceDirectory>());
             services.AddHostedService(provider => provider.GetRequiredService<RedisPresenceDirectory>());
+            services.AddSingleton<RedisGroupMembership>();
+            services.AddSingleton<IGroupMembership>(provider => provider.GetRequiredService<RedisGroupMembership>());
+            services.AddHostedService(provider => provider.GetRequiredService<RedisGroupMembership>());
         }
         else
         {
             services.AddSingleton<IPresenceDirectory, LocalPresenceDirectory>();
+            services.AddSingleton<IGroupMembership>(provider => provider.GetRequiredService<LocalGroupMembership>());
         }
+
+        services.AddSingleton<LocalGroupMembership>();
 
         services.AddSingleton<SessionHubFilter>();
         services.AddSingleton<PresenceTracker>();

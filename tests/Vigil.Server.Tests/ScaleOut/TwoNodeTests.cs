@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Client;
@@ -117,6 +118,42 @@ public sealed class TwoNodeTests : IAsyncLifetime
         Assert.Equal(acknowledged.Select(m => m.Id).Order(), afterKill.Select(m => m.Id).Order());
 
         Assert.True(await VerifyLedgerAsync(), "the ledger written by both nodes does not verify");
+    }
+
+    [Fact]
+    public async Task Membership_changes_on_one_node_reach_the_members_connections_on_the_other()
+    {
+        var (alice, bob, bobUser, _) = await PeopleAsync(new VigilClient(_a.Address));
+        using var aliceClient = alice;
+        using var bobClient = bob;
+        var group = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Channel, [], "Cross-node membership"));
+
+        // Bob's connection to node B is a bare hub connection: no SDK help (no Subscribe, no catch-up).
+        var bobLive = new ConcurrentQueue<MessageDto>();
+        await using var bobHub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_b.Address, ChatHubContract.Path), o => o.AccessTokenProvider = () => bob.GetAccessTokenAsync())
+            .Build();
+        bobHub.On<MessageDto>(nameof(IChatClient.MessageCreated), m => bobLive.Enqueue(m));
+        await bobHub.StartAsync();
+
+        // Added on node A: node B puts Bob's connection into the group.
+        await alice.AddMemberAsync(group.Id, bobUser.Id);
+        await WaitUntilAsync(async () =>
+        {
+            await alice.SendMessageAsync(group.Id, "Can Bob hear this?");
+            await Task.Delay(200);
+            return !bobLive.IsEmpty;
+        });
+
+        // Removed on node A: node B takes Bob's connection out of the group.
+        await alice.RemoveMemberAsync(group.Id, bobUser.Id);
+        await Task.Delay(500);
+        bobLive.Clear();
+        var secret = await alice.SendMessageAsync(group.Id, "Bob has left; he must not read this");
+        var control = await alice.SendMessageAsync(group.Id, "Nor this");
+        await Task.Delay(1000);
+
+        Assert.DoesNotContain(bobLive, m => m.Id == secret.Id || m.Id == control.Id);
     }
 
     [Fact]

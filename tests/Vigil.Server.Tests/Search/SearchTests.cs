@@ -1,0 +1,111 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Client;
+using Vigil.Contracts;
+using Vigil.Server.Data;
+using Vigil.Testing;
+
+namespace Vigil.Server.Tests.Search;
+
+public sealed class SearchTests : IAsyncLifetime
+{
+    private readonly VigilServerFactory _factory = new();
+    private VigilClient _alice = null!;
+    private VigilClient _bob = null!;
+    private VigilClient _carol = null!;
+    private UserDto _bobUser = null!;
+    private UserDto _carolUser = null!;
+
+    public async Task InitializeAsync()
+    {
+        (_alice, _) = await _factory.UserAsync("alice");
+        (_bob, _bobUser) = await _factory.UserAsync("bob");
+        (_carol, _carolUser) = await _factory.UserAsync("carol");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        _bob.Dispose();
+        _carol.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Search_finds_messages_with_every_word_newest_first_in_the_callers_conversations_only()
+    {
+        var withBob = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_bobUser.Id]));
+        var withCarol = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_carolUser.Id]));
+        var older = await _alice.SendMessageAsync(withBob.Id, "Sertraline dose for site 12 is confirmed.");
+        await _alice.SendMessageAsync(withBob.Id, "The site visit moved to Thursday.");
+        var newer = await _carol.SendMessageAsync(withCarol.Id, "**Sertraline** titration: the DOSE goes up next week.");
+
+        var alice = await _alice.SearchAsync("sertraline dose");
+        var bob = await _bob.SearchAsync("sertraline dose");
+
+        Assert.Equal([newer.Id, older.Id], alice.Select(m => m.Id));
+        Assert.Equal("**Sertraline** titration: the DOSE goes up next week.", alice[0].Body);
+        Assert.Equal([older.Id], bob.Select(m => m.Id));
+        Assert.Empty(await _bob.SearchAsync("titration"));
+        Assert.Empty(await _alice.SearchAsync("sertraline lithium"));
+    }
+
+    [Fact]
+    public async Task Edits_are_searched_by_their_current_text_and_deleted_messages_not_at_all()
+    {
+        var chat = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_bobUser.Id]));
+        var edited = await _alice.SendMessageAsync(chat.Id, "Bring the amoxicillin forms");
+        var deleted = await _alice.SendMessageAsync(chat.Id, "Bring the consent forms");
+
+        await _alice.EditMessageAsync(edited.Id, "Bring the ibuprofen forms", "wrong drug");
+        await _alice.DeleteMessageAsync(deleted.Id, "posted twice");
+
+        Assert.Empty(await _alice.SearchAsync("amoxicillin"));
+        Assert.Equal([edited.Id], (await _alice.SearchAsync("ibuprofen")).Select(m => m.Id));
+        Assert.Equal([edited.Id], (await _alice.SearchAsync("forms")).Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task The_index_holds_keyed_hashes_so_one_word_differs_between_conversations_and_erasure_removes_them()
+    {
+        var (compliance, _) = await _factory.UserAsync("dpo", VigilRoles.ComplianceOfficer);
+        using (compliance)
+        {
+            var first = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_bobUser.Id]));
+            var second = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_carolUser.Id]));
+            var a = await _alice.SendMessageAsync(first.Id, "metformin");
+            var b = await _alice.SendMessageAsync(second.Id, "metformin");
+
+            await using (var scope = _factory.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+                var termA = await db.SearchTerms.Where(t => t.MessageId == a.Id).Select(t => t.Term).SingleAsync();
+                var termB = await db.SearchTerms.Where(t => t.MessageId == b.Id).Select(t => t.Term).SingleAsync();
+                Assert.NotEqual(termA, termB);
+            }
+
+            await compliance.EraseSubjectAsync(first.Id, "GDPR Art. 17 request");
+
+            Assert.Equal([b.Id], (await _alice.SearchAsync("metformin")).Select(m => m.Id));
+            await using (var scope = _factory.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+                Assert.False(await db.SearchTerms.AnyAsync(t => t.MessageId == a.Id));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    [InlineData("a")]
+    [InlineData("one two three four five six seven eight nine")]
+    public async Task A_query_without_words_or_with_too_many_is_refused_with_a_problem(string query)
+    {
+        var refused = await Assert.ThrowsAsync<VigilApiException>(() => _alice.SearchAsync(query));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(ProblemTypes.Validation, refused.ProblemType);
+    }
+}
