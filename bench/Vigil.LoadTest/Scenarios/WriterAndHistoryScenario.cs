@@ -84,7 +84,7 @@ internal static class WriterAndHistoryScenario
             int n;
             while ((n = Interlocked.Increment(ref next)) < messages)
             {
-                var request = new SendMessageRequest($"h{n}", $"{LoadConnection.Body} #{n}");
+                var request = new SendMessageRequest($"h{n}", $"{LoadConnection.Body} {DrugsOf(n)} #{n}");
                 await writer.SubmitAsync(new SendMessageCommand(conversation.Id, me.Id, request), cancellationToken);
                 if (n % 20_000 == 0)
                 {
@@ -97,10 +97,28 @@ internal static class WriterAndHistoryScenario
         Console.Error.Write("\r");
         var rate = messages / elapsed.TotalSeconds;
         var perCommit = committed / (double)Math.Max(1, commits);
-        results.Add("1b. writer alone: durable messages/s", Column, rate.ToString("N0", CultureInfo.InvariantCulture) + $" ({messages:N0} into one conversation, one core)", rate);
+        results.Add("1b. writer alone: durable messages/s", Column, rate.ToString("N0", CultureInfo.InvariantCulture) + $" ({messages:N0} into one conversation, one core, search indexer running)", rate);
         results.Add("1b. writer alone: messages per commit (fsync)", Column, perCommit.ToString("N0", CultureInfo.InvariantCulture));
+
+        // The search index trails the writer; the last message's number is a word only it holds.
+        var last = (messages - 1).ToString(CultureInfo.InvariantCulture);
+        while ((await admin.SearchAsync(last, cancellationToken: cancellationToken)).Count == 0)
+        {
+            await Task.Delay(200, cancellationToken);
+        }
+
+        var indexed = clock.Elapsed;
+        results.Add("1b. search index: caught up after the last ack / messages indexed per second", Column, string.Create(CultureInfo.InvariantCulture,
+            $"{(indexed - elapsed).TotalSeconds:N1} s / {messages / indexed.TotalSeconds:N0}"));
         return (conversation.Id, perCommit);
     }
+
+    // Every message names two drugs of 2,000, so a drug is in about one message in a thousand and the body's other
+    // words are in all of them: the search scenario asks for both kinds.
+    private static readonly Lazy<string[]> Drugs = new(() => [.. Vigil.Safety.Lexicons.DrugLexicon.ShippedNames()
+        .Where(n => n.Length >= 6 && n.All(char.IsLetter)).Order(StringComparer.Ordinal).Take(2000)]);
+
+    private static string DrugsOf(int n) => $"{Drugs.Value[n % 2000]} {Drugs.Value[(n / 2000 * 7 + n) % 2000]}";
 
     /// <summary>Plain inserts of rows the size of a stored message (id, conversation, sequence, 150-byte body) in one
     /// WAL database with synchronous=FULL, committed every <paramref name="batch"/> rows, for 3 seconds.</summary>
@@ -169,6 +187,42 @@ internal static class WriterAndHistoryScenario
         }
 
         results.Add($"5. history: 50 messages from the middle of {messages:N0}, p50 / p99 / p99.9 ms", Column, latency.Summary());
-        results.Add("5. search (permission-filtered)", Column, "not built: bodies are encrypted per subject, no index yet");
+        await SearchAsync(reader, requests, results, cancellationToken);
+    }
+
+    /// <summary>
+    /// Permission-filtered search over the same messages: one rare word (a drug, in about one message in a thousand),
+    /// and a rare word with a word every message holds ("headache"), which the planner walks from the rare side.
+    /// </summary>
+    private static async Task SearchAsync(VigilClient reader, int requests, Results results, CancellationToken cancellationToken)
+    {
+        var random = new Random(11);
+        foreach (var (name, withCommon) in new[] { ("one rare word", false), ("a rare and a common word", true) })
+        {
+            var latency = new Latency();
+            var empty = 0;
+            for (var i = 0; i < requests + 20; i++)
+            {
+                var drug = Drugs.Value[random.Next(Drugs.Value.Length)];
+                var started = Stopwatch.GetTimestamp();
+                var found = await reader.SearchAsync(withCommon ? $"headache {drug}" : drug, limit: 20, cancellationToken: cancellationToken);
+                if (i >= 20)
+                {
+                    latency.RecordSince(started);
+                }
+
+                if (found.Count == 0 || found.Any(m => m.Body?.Contains(drug, StringComparison.OrdinalIgnoreCase) != true))
+                {
+                    empty++;
+                }
+            }
+
+            if (empty > 0)
+            {
+                results.Fail(Column, $"search: {empty} queries for {name} found nothing or a message without the word");
+            }
+
+            results.Add($"5. search, {name}: 20 newest hits, p50 / p99 / p99.9 ms", Column, latency.Summary());
+        }
     }
 }

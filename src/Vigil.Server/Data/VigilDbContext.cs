@@ -70,6 +70,8 @@ public class VigilDbContext : IdentityDbContext<VigilUser, VigilRole, Guid>
 
     public DbSet<Search.SearchTerm> SearchTerms => Set<Search.SearchTerm>();
 
+    public DbSet<Search.SearchCursor> SearchCursors => Set<Search.SearchCursor>();
+
     public DbSet<SafetyCase> SafetyCases => Set<SafetyCase>();
 
     public DbSet<SafetyCaseNote> SafetyCaseNotes => Set<SafetyCaseNote>();
@@ -268,6 +270,11 @@ public class VigilDbContext : IdentityDbContext<VigilUser, VigilRole, Guid>
             // Looked up by term (the query), removed by message (edits, deletions, erasure).
             term.HasKey(t => new { t.Term, t.MessageId });
             term.HasIndex(t => t.MessageId);
+        });
+        builder.Entity<Search.SearchCursor>(cursor =>
+        {
+            cursor.HasKey(c => c.Id);
+            cursor.Property(c => c.Id).ValueGeneratedNever();
         });
 
         builder.Entity<SafetyScan>(scan =>

@@ -28,6 +28,7 @@ public sealed partial class MessageWriter : BackgroundService
     private readonly CommitmentKeyStore _keys;
     private readonly DataKeyStore _dataKeys;
     private readonly Webhooks.WebhookRegistry _webhooks;
+    private readonly Search.SearchIndexer _search;
 
     public MessageWriter(
         IServiceScopeFactory scopes,
@@ -40,9 +41,11 @@ public sealed partial class MessageWriter : BackgroundService
         CommitmentKeyStore keys,
         DataKeyStore dataKeys,
         Webhooks.WebhookRegistry webhooks,
+        Search.SearchIndexer search,
         ILogger<MessageWriter> logger)
     {
         _webhooks = webhooks;
+        _search = search;
         _metrics = metrics;
         _ledger = ledger;
         _keys = keys;
@@ -151,7 +154,6 @@ public sealed partial class MessageWriter : BackgroundService
         }
 
         await DirectInsert.InsertAsync(db, batch.NewMessages, cancellationToken).ConfigureAwait(false);
-        await DirectInsert.InsertAsync(db, batch.NewSearchTerms, cancellationToken).ConfigureAwait(false);
         await _ledger.AppendAsync(db, batch.LedgerEvents, batch.Now, cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var committing = Stopwatch.GetTimestamp();
@@ -166,6 +168,7 @@ public sealed partial class MessageWriter : BackgroundService
         if (batch.Events.Count > 0)
         {
             _events.Publish(batch.Events);
+            _search.Notify();
         }
     }
 

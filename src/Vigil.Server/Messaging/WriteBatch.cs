@@ -61,24 +61,6 @@ internal sealed class WriteBatch(
     /// <summary>Messages to insert directly (not tracked) before the tracked changes are saved.</summary>
     public List<Message> NewMessages { get; } = [];
 
-    /// <summary>Search index rows to insert directly, after <see cref="NewMessages"/>.</summary>
-    public List<Search.SearchTerm> NewSearchTerms { get; } = [];
-
-    /// <summary>
-    /// Replaces the search index rows of a message with those of its new text (none for a deleted message): rows
-    /// already stored go at once in this transaction, rows still pending in this batch are dropped.
-    /// </summary>
-    public async Task ReindexAsync(Message message, byte[]? dataKey, string? text, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        NewSearchTerms.RemoveAll(t => t.MessageId == message.Id);
-        await db.SearchTerms.Where(t => t.MessageId == message.Id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        if (dataKey is not null && text is not null)
-        {
-            NewSearchTerms.AddRange(Search.SearchIndex.Rows(dataKey, message.ConversationId, message.Id, text));
-        }
-    }
-
     /// <summary>Loads in two queries what every send in the batch needs, instead of two queries a send.</summary>
     public async Task PrefetchSendsAsync(IReadOnlyList<SendMessageCommand> sends, CancellationToken cancellationToken)
     {

@@ -159,7 +159,6 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
         }
 
         batch.NewMessages.Add(message);
-        batch.NewSearchTerms.AddRange(Search.SearchIndex.Rows(dataKey, ConversationId, id, body));
         batch.Remember(message);
         if (conversation.SafetyMonitored || !conversation.PhiAllowed)
         {
@@ -257,7 +256,6 @@ internal sealed class EditMessageCommand(Guid messageId, Guid editorId, EditMess
             Reason = message.EditReason,
         });
         message.Body = ContentCipher.Encrypt(dataKey, message.Id, request.Body);
-        await batch.ReindexAsync(message, dataKey, request.Body, cancellationToken).ConfigureAwait(false);
         message.Version++;
         message.EditedAt = batch.Now;
         message.EditedBy = editorId;
@@ -294,7 +292,6 @@ internal sealed class DeleteMessageCommand(Guid messageId, Guid deleterId, strin
 
         var key = await batch.CommitmentKeyAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
         message.DeletedAt = batch.Now;
-        await batch.ReindexAsync(message, null, null, cancellationToken).ConfigureAwait(false);
         message.DeletedBy = deleterId;
         message.DeletedReason = reason.Trim();
         batch.LedgerEvents.Add(new LedgerEvent(deleterId, LedgerActions.MessageDeleted, LedgerActions.MessageTarget(message.Id, message.Version),

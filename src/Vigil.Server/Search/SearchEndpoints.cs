@@ -6,7 +6,13 @@ namespace Vigil.Server.Search;
 
 internal static class SearchEndpoints
 {
-    public static IServiceCollection AddVigilSearch(this IServiceCollection services) => services.AddScoped<MessageSearch>();
+    public static IServiceCollection AddVigilSearch(this IServiceCollection services)
+    {
+        services.AddScoped<MessageSearch>();
+        services.AddSingleton<SearchIndexer>();
+        services.AddHostedService(provider => provider.GetRequiredService<SearchIndexer>());
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapVigilSearch(this IEndpointRouteBuilder app)
     {

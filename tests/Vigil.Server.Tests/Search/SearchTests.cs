@@ -41,7 +41,7 @@ public sealed class SearchTests : IAsyncLifetime
         await _alice.SendMessageAsync(withBob.Id, "The site visit moved to Thursday.");
         var newer = await _carol.SendMessageAsync(withCarol.Id, "**Sertraline** titration: the DOSE goes up next week.");
 
-        var alice = await _alice.SearchAsync("sertraline dose");
+        var alice = await IndexedAsync(_alice, "sertraline dose", 2);
         var bob = await _bob.SearchAsync("sertraline dose");
 
         Assert.Equal([newer.Id, older.Id], alice.Select(m => m.Id));
@@ -58,12 +58,16 @@ public sealed class SearchTests : IAsyncLifetime
         var edited = await _alice.SendMessageAsync(chat.Id, "Bring the amoxicillin forms");
         var deleted = await _alice.SendMessageAsync(chat.Id, "Bring the consent forms");
 
+        Assert.Single(await IndexedAsync(_alice, "amoxicillin", 1));
         await _alice.EditMessageAsync(edited.Id, "Bring the ibuprofen forms", "wrong drug");
         await _alice.DeleteMessageAsync(deleted.Id, "posted twice");
 
+        Assert.Equal([edited.Id], (await IndexedAsync(_alice, "ibuprofen", 1)).Select(m => m.Id));
         Assert.Empty(await _alice.SearchAsync("amoxicillin"));
-        Assert.Equal([edited.Id], (await _alice.SearchAsync("ibuprofen")).Select(m => m.Id));
-        Assert.Equal([edited.Id], (await _alice.SearchAsync("forms")).Select(m => m.Id));
+        Assert.Equal([edited.Id], (await IndexedAsync(_alice, "forms", 1)).Select(m => m.Id));
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        Assert.False(await db.SearchTerms.AnyAsync(t => t.MessageId == deleted.Id));
     }
 
     [Fact]
@@ -76,6 +80,7 @@ public sealed class SearchTests : IAsyncLifetime
             var second = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_carolUser.Id]));
             var a = await _alice.SendMessageAsync(first.Id, "metformin");
             var b = await _alice.SendMessageAsync(second.Id, "metformin");
+            await IndexedAsync(_alice, "metformin", 2);
 
             await using (var scope = _factory.Services.CreateAsyncScope())
             {
@@ -96,6 +101,26 @@ public sealed class SearchTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Messages_stored_before_the_index_are_indexed_when_it_is_rebuilt()
+    {
+        var chat = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_bobUser.Id]));
+        var old = await _alice.SendMessageAsync(chat.Id, "Quarterly lisinopril audit");
+        await IndexedAsync(_alice, "lisinopril", 1);
+
+        // An upgrade from a version without the index, or an index dropped on purpose, looks like this.
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+            await db.SearchTerms.ExecuteDeleteAsync();
+            await db.SearchCursors.ExecuteDeleteAsync();
+        }
+
+        Assert.Empty(await _alice.SearchAsync("lisinopril"));
+        _factory.Services.GetRequiredService<Vigil.Server.Search.SearchIndexer>().Notify();
+        Assert.Equal([old.Id], (await IndexedAsync(_alice, "lisinopril", 1)).Select(m => m.Id));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("  ")]
@@ -107,5 +132,21 @@ public sealed class SearchTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
         Assert.Equal(ProblemTypes.Validation, refused.ProblemType);
+    }
+
+    /// <summary>The index trails the commit by one indexer pass: wait (at most 10 s) until the search finds <paramref name="count"/> messages.</summary>
+    private static async Task<IReadOnlyList<MessageDto>> IndexedAsync(VigilClient client, string query, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var found = await client.SearchAsync(query);
+            if (found.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return found;
+            }
+
+            await Task.Delay(20);
+        }
     }
 }

@@ -1158,6 +1158,19 @@ namespace Vigil.Server.Data.Migrations
                     b.ToTable("SafetyScans");
                 });
 
+            modelBuilder.Entity("Vigil.Server.Search.SearchCursor", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SearchCursors");
+                });
+
             modelBuilder.Entity("Vigil.Server.Search.SearchTerm", b =>
                 {
                     b.Property<long>("Term")

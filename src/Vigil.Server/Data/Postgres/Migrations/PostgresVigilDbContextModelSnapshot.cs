@@ -1168,6 +1168,19 @@ namespace Vigil.Server.Data.Postgres.Migrations
                     b.ToTable("SafetyScans");
                 });
 
+            modelBuilder.Entity("Vigil.Server.Search.SearchCursor", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SearchCursors");
+                });
+
             modelBuilder.Entity("Vigil.Server.Search.SearchTerm", b =>
                 {
                     b.Property<long>("Term")

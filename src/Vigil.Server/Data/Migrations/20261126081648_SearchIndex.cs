@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Vigil.Server.Data.Postgres.Migrations
+namespace Vigil.Server.Data.Migrations
 {
     /// <inheritdoc />
     public partial class SearchIndex : Migration
@@ -12,12 +12,24 @@ namespace Vigil.Server.Data.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "SearchCursors",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    LedgerSequence = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SearchCursors", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SearchTerms",
                 columns: table => new
                 {
-                    Term = table.Column<long>(type: "bigint", nullable: false),
-                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ConversationId = table.Column<Guid>(type: "uuid", nullable: false)
+                    Term = table.Column<long>(type: "INTEGER", nullable: false),
+                    MessageId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ConversationId = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -33,6 +45,9 @@ namespace Vigil.Server.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "SearchCursors");
+
             migrationBuilder.DropTable(
                 name: "SearchTerms");
         }

@@ -13,7 +13,7 @@ using Vigil.Server.Data.Postgres;
 namespace Vigil.Server.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresVigilDbContext))]
-    [Migration("20261126075801_SearchIndex")]
+    [Migration("20261126081738_SearchIndex")]
     partial class SearchIndex
     {
         /// <inheritdoc />
@@ -1169,6 +1169,19 @@ namespace Vigil.Server.Data.Postgres.Migrations
                     b.HasIndex("EnqueuedAt");
 
                     b.ToTable("SafetyScans");
+                });
+
+            modelBuilder.Entity("Vigil.Server.Search.SearchCursor", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SearchCursors");
                 });
 
             modelBuilder.Entity("Vigil.Server.Search.SearchTerm", b =>

@@ -11,7 +11,7 @@ using Vigil.Server.Data;
 namespace Vigil.Server.Data.Migrations
 {
     [DbContext(typeof(VigilDbContext))]
-    [Migration("20261126075746_SearchIndex")]
+    [Migration("20261126081648_SearchIndex")]
     partial class SearchIndex
     {
         /// <inheritdoc />
@@ -1159,6 +1159,19 @@ namespace Vigil.Server.Data.Migrations
                     b.HasIndex("EnqueuedAt");
 
                     b.ToTable("SafetyScans");
+                });
+
+            modelBuilder.Entity("Vigil.Server.Search.SearchCursor", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SearchCursors");
                 });
 
             modelBuilder.Entity("Vigil.Server.Search.SearchTerm", b =>

@@ -1,0 +1,150 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Data;
+using Vigil.Server.Keys;
+using Vigil.Server.Ledger;
+
+namespace Vigil.Server.Search;
+
+/// <summary>
+/// Keeps the search index behind the send path instead of in it: it follows the ledger, whose sequence is commit
+/// order on every database, and for each message created, edited or deleted replaces the message's index rows with
+/// those of its current text (none once deleted or erased). Random inserts into a term-ordered index cost the writer
+/// three quarters of its throughput at a million messages when done in the send transaction (README,
+/// "Performance"); here they cost the sender nothing, and the index trails the commits by one pass. The cursor moves
+/// in the same transaction as the rows, first, so two nodes never index the same changes twice; an empty cursor
+/// indexes everything already stored, so an existing database is indexed on upgrade and a dropped index rebuilds.
+/// </summary>
+public sealed partial class SearchIndexer(IServiceScopeFactory scopes, DataKeyStore dataKeys, ILogger<SearchIndexer> logger)
+    : BackgroundService
+{
+    /// <summary>Ledger entries read per pass (one short write transaction).</summary>
+    public const int EntriesPerPass = 1000;
+
+    // Another node's commits are only seen by looking.
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+    private readonly SemaphoreSlim _work = new(0, 1);
+
+    /// <summary>Called after a commit that changed messages: index now instead of at the next poll.</summary>
+    public void Notify()
+    {
+        if (_work.CurrentCount == 0)
+        {
+            try
+            {
+                _work.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await IndexNextAsync(stoppingToken).ConfigureAwait(false))
+                {
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A node that lost the race for the cursor, or a passing database error: the next pass retries.
+                LogPassFailed(e.GetType().Name);
+            }
+
+            try
+            {
+                // A wall-clock poll, not the injected clock: it only bounds how late another node's commits are seen.
+                await _work.WaitAsync(Poll, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One pass; true when it read a full page and there may be more. Everything is read and hashed before the write
+    /// transaction starts, so the writer waits only for the deletes and inserts (SQLite has one write lock); a change
+    /// committed meanwhile has a later ledger entry and is indexed again by the next pass.
+    /// </summary>
+    public async Task<bool> IndexNextAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        var cursor = await db.SearchCursors.AsNoTracking().SingleOrDefaultAsync(c => c.Id == SearchCursor.SingletonId, cancellationToken).ConfigureAwait(false);
+        var from = cursor?.LedgerSequence ?? 0;
+        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.Sequence > from).OrderBy(e => e.Sequence).Take(EntriesPerPass)
+            .Select(e => new { e.Sequence, e.Action, e.Target }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (entries.Count == 0)
+        {
+            return false;
+        }
+
+        var changed = entries.Where(e => e.Action is LedgerActions.MessageCreated or LedgerActions.MessageEdited or LedgerActions.MessageDeleted)
+            .Select(e => MessageOf(e.Target)).OfType<Guid>().Distinct().ToList();
+        var rows = changed.Count > 0 ? await RowsAsync(db, changed, cancellationToken).ConfigureAwait(false) : [];
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Claim the range first: a second node doing the same pass updates nothing and leaves it.
+        var to = entries[^1].Sequence;
+        if (cursor is null)
+        {
+            db.SearchCursors.Add(new SearchCursor { LedgerSequence = to });
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (await db.SearchCursors.Where(c => c.Id == SearchCursor.SingletonId && c.LedgerSequence == from)
+                     .ExecuteUpdateAsync(c => c.SetProperty(x => x.LedgerSequence, to), cancellationToken).ConfigureAwait(false) != 1)
+        {
+            return false;
+        }
+
+        if (changed.Count > 0)
+        {
+            await db.SearchTerms.Where(t => changed.Contains(t.MessageId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            await DirectInsert.InsertAsync(db, rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return entries.Count == EntriesPerPass;
+    }
+
+    /// <summary>The index rows of the messages' current text: none for a deleted or erased one.</summary>
+    private async Task<List<SearchTerm>> RowsAsync(VigilDbContext db, List<Guid> messageIds, CancellationToken cancellationToken)
+    {
+        var messages = await db.Messages.AsNoTracking().Where(m => messageIds.Contains(m.Id) && m.DeletedAt == null)
+            .Join(db.Conversations.AsNoTracking(), m => m.ConversationId, c => c.Id, (m, c) => new { m.Id, m.ConversationId, m.Body, Subject = c.PatientId ?? c.Id })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<SearchTerm>();
+        foreach (var message in messages)
+        {
+            if (await dataKeys.GetAsync(db, message.Subject, cancellationToken).ConfigureAwait(false) is { } key)
+            {
+                rows.AddRange(SearchIndex.Rows(key, message.ConversationId, message.Id, ContentCipher.Decrypt(key, message.Id, message.Body)));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>"message/{id}/v{n}" → id.</summary>
+    private static Guid? MessageOf(string target)
+    {
+        var parts = target.Split('/');
+        return parts.Length >= 2 && parts[0] == "message" && Guid.TryParse(parts[1], out var id) ? id : null;
+    }
+
+    public override void Dispose()
+    {
+        _work.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A search indexing pass failed ({Reason}); the next pass retries")]
+    private partial void LogPassFailed(string reason);
+}
