@@ -219,6 +219,23 @@ public sealed class ChatState(AppSession session, TimeProvider time) : IAsyncDis
 
     public Task<MessageHistoryDto> HistoryAsync(Guid messageId) => Client.GetMessageHistoryAsync(messageId);
 
+    /// <summary>Messages holding every word of the query, newest first, in the user's conversations; the server's refusal as text.</summary>
+    public async Task<(IReadOnlyList<MessageDto> Hits, string? Problem)> SearchMessagesAsync(string query)
+    {
+        try
+        {
+            return (await Client.SearchAsync(query, limit: 20), null);
+        }
+        catch (VigilApiException refused)
+        {
+            return ([], refused.Detail ?? refused.Title ?? "The search failed.");
+        }
+        catch (HttpRequestException)
+        {
+            return ([], "The server cannot be reached; try again.");
+        }
+    }
+
     /// <summary>A patient's quick reply to a reminder ("taken", "skip", "snooze").</summary>
     public Task AnswerReminderAsync(Guid reminderId, string reply) => Client.AnswerReminderAsync(reminderId, reply);
 

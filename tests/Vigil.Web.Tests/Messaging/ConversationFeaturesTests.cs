@@ -57,6 +57,44 @@ public sealed class ConversationFeaturesTests(BrowserFixture browser) : IAsyncLi
     }
 
     [Fact]
+    public async Task Searching_messages_from_the_list_finds_them_and_opens_their_conversation()
+    {
+        using (var alice = await _server.ClientForAsync("alice"))
+        {
+            await alice.SendMessageAsync(_direct.Id, "Lithium levels look stable this week");
+            // The search index trails the commit by one indexer pass.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((await alice.SearchAsync("lithium")).Count == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        await using var bob = await BrowserSession.OpenAsync(browser.Browser, _server.Address);
+        await bob.RunAsync(nameof(Searching_messages_from_the_list_finds_them_and_opens_their_conversation), async () =>
+        {
+            await bob.SignInAsync("bob");
+            var search = bob.Page.GetByTestId("search");
+            await search.FillAsync("lithium STABLE");
+            await search.PressAsync("Enter");
+
+            var hit = bob.Page.GetByTestId("message-hit");
+            await Expect(hit).ToHaveCountAsync(1);
+            await Expect(hit).ToContainTextAsync("Alice Clinician");
+            await Expect(hit).ToContainTextAsync("Lithium levels look stable this week");
+            await hit.ClickAsync();
+            await Expect(bob.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"chat/{_direct.Id}"));
+            await Expect(bob.Message("Lithium levels look stable this week")).ToBeVisibleAsync();
+
+            await search.FillAsync("lithium carbonate");
+            await search.PressAsync("Enter");
+            await Expect(bob.Page.GetByText("No message holds every word of “lithium carbonate”.")).ToBeVisibleAsync();
+            await search.FillAsync("");
+            await Expect(bob.Page.GetByTestId("message-hit")).ToHaveCountAsync(0);
+        });
+    }
+
+    [Fact]
     public async Task Mentions_autocomplete_from_the_members()
     {
         await using var alice = await BrowserSession.OpenAsync(browser.Browser, _server.Address);
