@@ -98,8 +98,7 @@ internal sealed class NameFinder(NameGazetteer gazetteer, PhiSensitivity sensiti
 
             var afterCue = i > 0 && !Breaks(text, tokens, i - 1) && (Titles.Contains(tokens[i - 1].Text) || Relations.Contains(tokens[i - 1].Text)
                 || (tokens[i - 1].Text == "me" && i > 1 && tokens[i - 2].Text is "call" or "calls" or "called"));
-            if (afterCue && (Capitalised(text, tokens[i]) || (lowerCaseText && ProperNoun(word))) && !Common.Contains(word)
-                && !SentenceOpeners.Contains(word))
+            if (afterCue && IsCandidate(text, tokens, i, lowerCaseText))
             {
                 // "Mr. Koskinen", "her daughter Anna", "says Joly", "call me Csanád"; "roberto's daughter" below.
                 seed[i] = true;

@@ -17,23 +17,20 @@ public interface IGroupMembership
 /// <summary>One node: its own connections are all there are.</summary>
 public sealed class LocalGroupMembership(IHubContext<ChatHub, IChatClient> hub, PresenceTracker presence) : IGroupMembership
 {
-    public async Task AddAsync(Guid conversationId, IReadOnlyList<Guid> userIds, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(userIds);
-        var group = ChatGroups.Conversation(conversationId);
-        foreach (var connectionId in userIds.SelectMany(presence.ConnectionsOf))
-        {
-            await hub.Groups.AddToGroupAsync(connectionId, group, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task AddAsync(Guid conversationId, IReadOnlyList<Guid> userIds, CancellationToken cancellationToken) =>
+        MoveAsync(conversationId, userIds, hub.Groups.AddToGroupAsync, cancellationToken);
 
-    public async Task RemoveAsync(Guid conversationId, IReadOnlyList<Guid> userIds, CancellationToken cancellationToken)
+    public Task RemoveAsync(Guid conversationId, IReadOnlyList<Guid> userIds, CancellationToken cancellationToken) =>
+        MoveAsync(conversationId, userIds, hub.Groups.RemoveFromGroupAsync, cancellationToken);
+
+    private async Task MoveAsync(
+        Guid conversationId, IReadOnlyList<Guid> userIds, Func<string, string, CancellationToken, Task> move, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         var group = ChatGroups.Conversation(conversationId);
         foreach (var connectionId in userIds.SelectMany(presence.ConnectionsOf))
         {
-            await hub.Groups.RemoveFromGroupAsync(connectionId, group, cancellationToken).ConfigureAwait(false);
+            await move(connectionId, group, cancellationToken).ConfigureAwait(false);
         }
     }
 }

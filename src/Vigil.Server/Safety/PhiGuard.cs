@@ -15,10 +15,9 @@ namespace Vigil.Server.Safety;
 /// patients and their contacts (decrypted from their profiles, held in memory only, refreshed every few minutes), at the
 /// configured sensitivity; the organisation's product names are never taken for a person.
 /// </summary>
-public sealed class PhiGuard(IServiceScopeFactory scopes, DataKeyStore dataKeys, TimeProvider time, IOptions<SafetyOptions> options)
+public sealed class PhiGuard(IServiceScopeFactory scopes, DataKeyStore dataKeys, TimeProvider time, IOptions<SafetyOptions> options, SafetyDetector safety)
 {
     private static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(5);
-    private readonly Lazy<DrugLexicon> _drugs = new(() => DrugLexicon.Default(options.Value.ProductNames));
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (PhiDetector Detector, DateTimeOffset BuiltAt)? _current;
 
@@ -65,7 +64,7 @@ public sealed class PhiGuard(IServiceScopeFactory scopes, DataKeyStore dataKeys,
             }
 
             var sensitivity = options.Value.PhiSensitivity;
-            var detector = new PhiDetector(names, identifiers, sensitivity, sensitivity == PhiSensitivity.Thorough ? _drugs.Value : null);
+            var detector = new PhiDetector(names, identifiers, sensitivity, sensitivity == PhiSensitivity.Thorough ? safety.Drugs : null);
             _current = (detector, time.GetUtcNow());
             return detector;
         }

@@ -118,12 +118,15 @@ public sealed partial class SearchIndexer(IServiceScopeFactory scopes, DataKeySt
     private async Task<List<SearchTerm>> RowsAsync(VigilDbContext db, List<Guid> messageIds, CancellationToken cancellationToken)
     {
         var messages = await db.Messages.AsNoTracking().Where(m => messageIds.Contains(m.Id) && m.DeletedAt == null)
-            .Join(db.Conversations.AsNoTracking(), m => m.ConversationId, c => c.Id, (m, c) => new { m.Id, m.ConversationId, m.Body, Subject = c.PatientId ?? c.Id })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var conversationIds = messages.Select(m => m.ConversationId).Distinct().ToList();
+        var conversations = await db.Conversations.AsNoTracking().Where(c => conversationIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, cancellationToken).ConfigureAwait(false);
         var rows = new List<SearchTerm>();
         foreach (var message in messages)
         {
-            if (await dataKeys.GetAsync(db, message.Subject, cancellationToken).ConfigureAwait(false) is { } key)
+            var subject = DataKeyStore.SubjectOf(conversations[message.ConversationId]);
+            if (await dataKeys.GetAsync(db, subject, cancellationToken).ConfigureAwait(false) is { } key)
             {
                 rows.AddRange(SearchIndex.Rows(key, message.ConversationId, message.Id, ContentCipher.Decrypt(key, message.Id, message.Body)));
             }
