@@ -4,6 +4,7 @@ namespace Vigil.LoadTest;
 internal sealed record Profile(
     int IngestClients,
     int IngestSeconds,
+    int IngestWarmUpSeconds,
     int RoundTripClients,
     int[] RoundTripRates,
     int RoundTripSeconds,
@@ -18,6 +19,7 @@ internal sealed record Profile(
     public static Profile Full { get; } = new(
         IngestClients: 200,
         IngestSeconds: 15,
+        IngestWarmUpSeconds: 300,
         RoundTripClients: 2000,
         RoundTripRates: [500, 1000, 2000, 4000, 8000],
         RoundTripSeconds: 15,
@@ -32,6 +34,7 @@ internal sealed record Profile(
     public static Profile Smoke { get; } = new(
         IngestClients: 40,
         IngestSeconds: 2,
+        IngestWarmUpSeconds: 2,
         RoundTripClients: 60,
         RoundTripRates: [300],
         RoundTripSeconds: 3,

@@ -23,6 +23,13 @@ public sealed class ChatConnectionOptions
     /// <summary>Makes the HTTP handler for the hub's transports (tests use an in-memory server's).</summary>
     public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
 
-    /// <summary>Messages fetched per request while catching up.</summary>
+    /// <summary>
+    /// How long a push that arrives ahead of a missing sequence waits for the missing one to arrive by push before it
+    /// is fetched. With several server nodes, pushes of one conversation committed on different nodes overtake each
+    /// other by milliseconds; zero fetches at once. Delivery stays in order either way.
+    /// </summary>
+    public TimeSpan GapGrace { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Messages fetched per request while catching up (and pushes held behind a gap at most).</summary>
     public int CatchUpPageSize { get; set; } = 500;
 }

@@ -24,12 +24,15 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
     private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Guid, long> _cursors = new();
     private readonly CancellationTokenSource _stop = new();
+    private static readonly TimeSpan RetryAfterFailedCatchUp = TimeSpan.FromSeconds(1);
+    private readonly SequenceGate _gate;
     private Task? _loop;
 
     internal VigilChatConnection(VigilClient client, ChatConnectionOptions options)
     {
         _client = client;
         _options = options;
+        _gate = new SequenceGate(_cursors, options.CatchUpPageSize);
         var builder = new HubConnectionBuilder();
         if (options.UseMessagePack)
         {
@@ -299,16 +302,19 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
                             await _hub.InvokeAsync(ChatHubContract.Subscribe, added.Conversation.Id, cancellationToken).ConfigureAwait(false);
                         }
 
-                        await CatchUpAsync(added.Conversation.Id, cancellationToken).ConfigureAwait(false);
+                        await CatchUpOrRetryLaterAsync(added.Conversation.Id, cancellationToken).ConfigureAwait(false);
                         await Raise(ConversationAdded, added.Conversation).ConfigureAwait(false);
                         break;
                     case Inbound.CatchUp one:
-                        await CatchUpAsync(one.ConversationId, cancellationToken).ConfigureAwait(false);
+                        await CatchUpOrRetryLaterAsync(one.ConversationId, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case Inbound.GapCheck check:
+                        await OnGapCheckAsync(check, cancellationToken).ConfigureAwait(false);
                         break;
                     case Inbound.CatchUpAll:
                         foreach (var conversationId in _cursors.Keys)
                         {
-                            await CatchUpAsync(conversationId, cancellationToken).ConfigureAwait(false);
+                            await CatchUpOrRetryLaterAsync(conversationId, cancellationToken).ConfigureAwait(false);
                         }
 
                         break;
@@ -326,21 +332,79 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
 
     private async Task OnCreatedAsync(MessageDto message, CancellationToken cancellationToken)
     {
-        var cursor = _cursors.GetOrAdd(message.ConversationId, message.Sequence - 1);
-        if (message.Sequence <= cursor)
+        var outcome = _gate.Offer(message);
+        await DeliverAsync(outcome.Ready).ConfigureAwait(false);
+        if (outcome.Overflow || (outcome.GapOpened && _options.GapGrace <= TimeSpan.Zero))
+        {
+            // Too much held, or no grace: something was missed (pushes are best effort). The database has it.
+            await CatchUpOrRetryLaterAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
+        }
+        else if (outcome.GapOpened)
+        {
+            ScheduleGapCheck(message.ConversationId, _options.GapGrace);
+        }
+    }
+
+    /// <summary>After the grace: a gap that did not fill by push (or moved on to a later gap) is fetched.</summary>
+    private async Task OnGapCheckAsync(Inbound.GapCheck check, CancellationToken cancellationToken)
+    {
+        if (!_gate.IsHolding(check.ConversationId))
         {
             return;
         }
 
-        if (message.Sequence == cursor + 1)
+        if (_cursors.GetValueOrDefault(check.ConversationId) == check.Cursor)
         {
-            _cursors[message.ConversationId] = message.Sequence;
+            await CatchUpOrRetryLaterAsync(check.ConversationId, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            ScheduleGapCheck(check.ConversationId, _options.GapGrace);
+        }
+    }
+
+    /// <summary>
+    /// Fetches what a conversation missed. A failed fetch (a node down, a refused request) is tried again a little
+    /// later rather than left for the next push: after the last message of a conversation there is no next push.
+    /// </summary>
+    private async Task CatchUpOrRetryLaterAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CatchUpAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A refusal (no longer a member, signed out) stays a refusal; a node down or busy is worth another try.
+            if (VigilClient.IsTransient(exception, cancellationToken))
+            {
+                PostLater(new Inbound.CatchUp(conversationId), RetryAfterFailedCatchUp + TimeSpan.FromMilliseconds(Random.Shared.Next(1000)));
+            }
+
+            await Raise(Error, exception).ConfigureAwait(false);
+        }
+    }
+
+    private void ScheduleGapCheck(Guid conversationId, TimeSpan delay) =>
+        PostLater(new Inbound.GapCheck(conversationId, _cursors.GetValueOrDefault(conversationId)), delay);
+
+    private void PostLater(Inbound item, TimeSpan delay) =>
+        _ = Task.Delay(delay, _stop.Token).ContinueWith(
+            wait =>
+            {
+                if (wait.IsCompletedSuccessfully)
+                {
+                    Post(item);
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private async Task DeliverAsync(IReadOnlyList<MessageDto> messages)
+    {
+        foreach (var message in messages)
+        {
             await Raise(MessageReceived, message).ConfigureAwait(false);
-            return;
         }
-
-        // A gap: something was missed (pushes are best effort). The database has it; fetch in order.
-        await CatchUpAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CatchUpAsync(Guid conversationId, CancellationToken cancellationToken)
@@ -364,6 +428,14 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
 
             if (page.Count < _options.CatchUpPageSize)
             {
+                // Pushes held behind the gap this filled follow in order; ones it fetched are dropped. Any still
+                // held wait behind a later gap.
+                await DeliverAsync(_gate.Release(conversationId)).ConfigureAwait(false);
+                if (_gate.IsHolding(conversationId))
+                {
+                    ScheduleGapCheck(conversationId, _options.GapGrace);
+                }
+
                 return;
             }
         }
@@ -395,6 +467,9 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
         public sealed record CatchUp(Guid ConversationId) : Inbound;
 
         public sealed record CatchUpAll : Inbound;
+
+        /// <summary>The grace for a gap in <paramref name="ConversationId"/> at <paramref name="Cursor"/> is over.</summary>
+        public sealed record GapCheck(Guid ConversationId, long Cursor) : Inbound;
 
         public sealed record Other(Func<Task> Deliver) : Inbound;
     }

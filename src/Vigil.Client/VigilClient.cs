@@ -317,7 +317,7 @@ public sealed partial class VigilClient : IDisposable
         }
     }
 
-    private static bool IsTransient(Exception exception, CancellationToken cancellationToken) => exception switch
+    internal static bool IsTransient(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         VigilApiException api => !api.IsClientError || api.Status == HttpStatusCode.RequestTimeout || (int)api.Status == 429,
         HttpRequestException or IOException => true,

@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using Vigil.Client;
 using Vigil.Contracts;
+using Vigil.Server.Realtime;
 using Vigil.Testing;
 
 namespace Vigil.Client.Tests;
@@ -62,6 +65,58 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_push_that_overtakes_an_earlier_one_waits_for_it_instead_of_a_fetch()
+    {
+        var inbox = new EventRecorder<MessageDto>();
+        var options = _factory.ChatOptions();
+        options.GapGrace = TimeSpan.FromSeconds(30); // longer than the test: a fetch could only come from the gap itself
+        await using var connection = _bob.CreateChatConnection(options);
+        connection.MessageReceived += inbox.Record;
+        await connection.StartAsync();
+        var first = await _alice.SendMessageAsync(_conversation.Id, "one");
+        await inbox.WaitUntilAsync(m => m.Count == 1);
+
+        // As from another node: the push of sequence 3 arrives before the push of sequence 2 is even committed.
+        var hub = _factory.Services.GetRequiredService<IHubContext<ChatHub, IChatClient>>();
+        await hub.Clients.Group(ChatGroups.Conversation(_conversation.Id)).MessageCreated(first with { Sequence = 3, Body = "three, overtaking" });
+        await Task.Delay(300);
+        await _alice.SendMessageAsync(_conversation.Id, "two");
+
+        var delivered = await inbox.WaitUntilAsync(m => m.Count == 3);
+        Assert.Equal([1L, 2, 3], delivered.Select(m => m.Sequence));
+        // Held and released after "two" came by push; a fetch at the gap would have found nothing and dropped it.
+        Assert.Equal("three, overtaking", delivered[2].Body);
+    }
+
+    [Fact]
+    public async Task A_catch_up_that_fails_is_tried_again_until_it_delivers()
+    {
+        for (var i = 1; i <= 3; i++)
+        {
+            await _alice.SendMessageAsync(_conversation.Id, $"m{i}");
+        }
+
+        using var network = new FlakyHandler(_factory.Server.CreateHandler());
+        using var bob = new VigilClient(_factory.Server.BaseAddress, network) { SendRetries = 0 };
+        await bob.SignInAsync("bob", VigilServerFactory.UserPassword);
+        var inbox = new EventRecorder<MessageDto>();
+        var errors = new EventRecorder<Exception?>();
+        await using var connection = bob.CreateChatConnection(_factory.ChatOptions());
+        connection.MessageReceived += inbox.Record;
+        connection.Error += errors.Record;
+        await connection.StartAsync();
+
+        network.Failing = true;
+        connection.Track(_conversation.Id, 0);
+        await errors.WaitUntilAsync(e => e.Count >= 1);
+        Assert.Empty(inbox.Items);
+        network.Failing = false;
+
+        var delivered = await inbox.WaitUntilAsync(m => m.Count == 3);
+        Assert.Equal([1L, 2, 3], delivered.Select(m => m.Sequence));
+    }
+
+    [Fact]
     public async Task Catch_up_pages_through_a_long_absence()
     {
         for (var i = 1; i <= 1200; i++)
@@ -119,5 +174,16 @@ public sealed class DeliveryTests : IAsyncLifetime
         var sent = await connection.SendMessageAsync(_conversation.Id, "not connected yet");
 
         Assert.Equal(1, sent.Sequence);
+    }
+
+    /// <summary>Reads of messages fail with 503 while <see cref="Failing"/>, as from a node that is down.</summary>
+    private sealed class FlakyHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public volatile bool Failing;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Failing && request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.EndsWith("/messages", StringComparison.Ordinal)
+                ? Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable))
+                : base.SendAsync(request, cancellationToken);
     }
 }

@@ -69,7 +69,7 @@ internal sealed class VigilTarget(string database, int nodes) : Target
         }
 
         _nodes.Clear();
-        await StartNodesAsync();
+        await StartNodesAsync(restart: true);
     }
 
     public override async ValueTask DisposeAsync()
@@ -95,7 +95,7 @@ internal sealed class VigilTarget(string database, int nodes) : Target
         }
     }
 
-    private async Task StartNodesAsync()
+    private async Task StartNodesAsync(bool restart = false)
     {
         var environment = new Dictionary<string, string>();
         if (_postgres is not null)
@@ -106,10 +106,20 @@ internal sealed class VigilTarget(string database, int nodes) : Target
             environment["Vigil__RedisChannelPrefix"] = "vigil-" + Path.GetFileName(_data);
         }
 
+        Task<ServerProcess> Start(Uri address) =>
+            Pinning.StartServerAsync("Vigil.Server.dll", ["--urls", address.ToString(), "--data-dir", _data], address, environment);
+
+        if (restart)
+        {
+            // The keys are in the shared folder already: every node comes back at once, as after a power cut.
+            _nodes.AddRange(await Task.WhenAll(_addresses.Select(Start)));
+            return;
+        }
+
         // One after the other: the first start creates the keys in the shared data folder, the next ones read them.
         foreach (var address in _addresses)
         {
-            _nodes.Add(await Pinning.StartServerAsync("Vigil.Server.dll", ["--urls", address.ToString(), "--data-dir", _data], address, environment));
+            _nodes.Add(await Start(address));
         }
     }
 }
