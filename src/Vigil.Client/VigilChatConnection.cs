@@ -120,19 +120,21 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _hub.StartAsync(cancellationToken).ConfigureAwait(false);
-        // Connected first, then listed: anything committed in between is buffered and deduplicated, not lost.
+        // Joined first, then the heads (see ChatHubContract.Heads): anything committed in between is pushed, buffered
+        // and deduplicated, not lost.
         foreach (var (conversationId, sequence) in _options.ResumeFrom ?? new Dictionary<Guid, long>())
         {
             _cursors[conversationId] = sequence;
         }
 
-        foreach (var conversation in await _client.ListConversationsAsync(cancellationToken).ConfigureAwait(false))
+        var heads = await _hub.InvokeAsync<IReadOnlyList<ConversationHeadDto>>(ChatHubContract.Heads, cancellationToken).ConfigureAwait(false);
+        foreach (var head in heads)
         {
-            _cursors.TryAdd(conversation.Id, conversation.LastSequence);
+            _cursors.TryAdd(head.ConversationId, head.LastSequence);
         }
 
         _loop = Task.Run(() => ProcessAsync(_stop.Token), CancellationToken.None);
-        Post(new Inbound.CatchUpAll());
+        Post(new Inbound.CatchUpBehind(heads));
     }
 
     /// <summary>Delivers the messages of a conversation after <paramref name="afterSequence"/> (catching up at once).</summary>
@@ -312,11 +314,10 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
                         await OnGapCheckAsync(check, cancellationToken).ConfigureAwait(false);
                         break;
                     case Inbound.CatchUpAll:
-                        foreach (var conversationId in _cursors.Keys)
-                        {
-                            await CatchUpOrRetryLaterAsync(conversationId, cancellationToken).ConfigureAwait(false);
-                        }
-
+                        await CatchUpAllAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    case Inbound.CatchUpBehind behind:
+                        await CatchUpBehindAsync(behind.Heads, cancellationToken).ConfigureAwait(false);
                         break;
                     case Inbound.Other other:
                         await other.Deliver().ConfigureAwait(false);
@@ -327,6 +328,45 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
             {
                 await Raise(Error, exception).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// After a reconnect: asks the hub for the heads (which also waits until this connection has joined its
+    /// conversations) and fetches only the conversations that moved while it was away. A conversation joined while
+    /// away starts at its newest message, as at start.
+    /// </summary>
+    private async Task CatchUpAllAsync(CancellationToken cancellationToken)
+    {
+        if (_hub.State != HubConnectionState.Connected)
+        {
+            return; // dropped again: the next reconnect asks again
+        }
+
+        IReadOnlyList<ConversationHeadDto> heads;
+        try
+        {
+            heads = await _hub.InvokeAsync<IReadOnlyList<ConversationHeadDto>>(ChatHubContract.Heads, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not HubException)
+        {
+            PostLater(new Inbound.CatchUpAll(), RetryAfterFailedCatchUp);
+            throw;
+        }
+
+        foreach (var head in heads)
+        {
+            _cursors.TryAdd(head.ConversationId, head.LastSequence);
+        }
+
+        await CatchUpBehindAsync(heads, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CatchUpBehindAsync(IReadOnlyList<ConversationHeadDto> heads, CancellationToken cancellationToken)
+    {
+        foreach (var head in heads.Where(h => _cursors.GetValueOrDefault(h.ConversationId) < h.LastSequence))
+        {
+            await CatchUpOrRetryLaterAsync(head.ConversationId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -467,6 +507,9 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
         public sealed record CatchUp(Guid ConversationId) : Inbound;
 
         public sealed record CatchUpAll : Inbound;
+
+        /// <summary>Fetch the conversations whose cursor is behind these heads.</summary>
+        public sealed record CatchUpBehind(IReadOnlyList<ConversationHeadDto> Heads) : Inbound;
 
         /// <summary>The grace for a gap in <paramref name="ConversationId"/> at <paramref name="Cursor"/> is over.</summary>
         public sealed record GapCheck(Guid ConversationId, long Cursor) : Inbound;

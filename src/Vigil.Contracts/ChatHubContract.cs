@@ -37,4 +37,12 @@ public static class ChatHubContract
 
     /// <summary>Live events of a conversation the user was just added to (the node that added them may be another).</summary>
     public const string Subscribe = nameof(Subscribe);
+
+    /// <summary>
+    /// The caller's conversations with their newest sequence, for catching up after a (re)connect. The hub answers a
+    /// connection's calls only once it has joined its conversations' live events, and a connected client learns of
+    /// that no other way (its start completes at the handshake, before the joins): whatever commits after this
+    /// answer is pushed, whatever committed before it is within these heads.
+    /// </summary>
+    public const string Heads = nameof(Heads);
 }

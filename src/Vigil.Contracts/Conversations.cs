@@ -30,6 +30,9 @@ public sealed record CreateConversationRequest(
     string? Title = null,
     string? Visibility = null);
 
+/// <summary>A conversation of the caller and the sequence of its newest message (0 when it has none).</summary>
+public sealed record ConversationHeadDto(Guid ConversationId, long LastSequence);
+
 public sealed record ConversationMemberDto(Guid UserId, string Role, long LastReadSequence);
 
 public sealed record ConversationDto(

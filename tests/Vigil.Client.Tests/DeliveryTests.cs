@@ -96,7 +96,7 @@ public sealed class DeliveryTests : IAsyncLifetime
             await _alice.SendMessageAsync(_conversation.Id, $"m{i}");
         }
 
-        using var network = new FlakyHandler(_factory.Server.CreateHandler());
+        using var network = new MessageReadsHandler(_factory.Server.CreateHandler());
         using var bob = new VigilClient(_factory.Server.BaseAddress, network) { SendRetries = 0 };
         await bob.SignInAsync("bob", VigilServerFactory.UserPassword);
         var inbox = new EventRecorder<MessageDto>();
@@ -114,6 +114,36 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         var delivered = await inbox.WaitUntilAsync(m => m.Count == 3);
         Assert.Equal([1L, 2, 3], delivered.Select(m => m.Sequence));
+    }
+
+    [Fact]
+    public async Task On_start_only_conversations_that_moved_since_the_cursors_are_fetched()
+    {
+        var (carol, _) = await _factory.UserAsync("carol");
+        using (carol)
+        {
+            var quiet = await carol.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Group, [(await _bob.GetMeAsync()).Id], "Quiet"));
+            await carol.SendMessageAsync(quiet.Id, "old news");
+            for (var i = 1; i <= 3; i++)
+            {
+                await _alice.SendMessageAsync(_conversation.Id, $"while away {i}");
+            }
+
+            using var network = new MessageReadsHandler(_factory.Server.CreateHandler());
+            using var bob = new VigilClient(_factory.Server.BaseAddress, network);
+            await bob.SignInAsync("bob", VigilServerFactory.UserPassword);
+            var inbox = new EventRecorder<MessageDto>();
+            await using var connection = bob.CreateChatConnection(_factory.ChatOptions(resumeFrom: new Dictionary<Guid, long> { [_conversation.Id] = 1, [quiet.Id] = 1 }));
+            connection.MessageReceived += inbox.Record;
+            await connection.StartAsync();
+
+            var delivered = await inbox.WaitUntilAsync(m => m.Count == 2);
+            await Task.Delay(300);
+            Assert.Equal([2L, 3], delivered.Select(m => m.Sequence));
+            Assert.All(delivered, m => Assert.Equal(_conversation.Id, m.ConversationId));
+            Assert.Equal(1, network.Reads); // the quiet conversation was not read
+            Assert.Equal(1, connection.Cursors[quiet.Id]);
+        }
     }
 
     [Fact]
@@ -176,14 +206,24 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal(1, sent.Sequence);
     }
 
-    /// <summary>Reads of messages fail with 503 while <see cref="Failing"/>, as from a node that is down.</summary>
-    private sealed class FlakyHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    /// <summary>Counts reads of messages, and fails them with 503 while <see cref="Failing"/>, as a node that is down.</summary>
+    private sealed class MessageReadsHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
+        private int _reads;
+
         public volatile bool Failing;
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Failing && request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.EndsWith("/messages", StringComparison.Ordinal)
-                ? Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable))
-                : base.SendAsync(request, cancellationToken);
+        public int Reads => Volatile.Read(ref _reads);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method != HttpMethod.Get || !request.RequestUri!.AbsolutePath.EndsWith("/messages", StringComparison.Ordinal))
+            {
+                return base.SendAsync(request, cancellationToken);
+            }
+
+            Interlocked.Increment(ref _reads);
+            return Failing ? Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable)) : base.SendAsync(request, cancellationToken);
+        }
     }
 }
