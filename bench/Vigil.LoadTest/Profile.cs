@@ -13,6 +13,7 @@ internal sealed record Profile(
     int SmallGroups,
     int[] ConnectionSteps,
     int HistoryMessages,
+    int HistoryWarmUpSeconds,
     int StormConnections,
     int StormUsers)
 {
@@ -28,6 +29,7 @@ internal sealed record Profile(
         SmallGroups: 100,
         ConnectionSteps: [5000, 10_000, 15_000],
         HistoryMessages: 1_000_000,
+        HistoryWarmUpSeconds: 60,
         StormConnections: 5000,
         StormUsers: 1000);
 
@@ -43,6 +45,7 @@ internal sealed record Profile(
         SmallGroups: 6,
         ConnectionSteps: [300],
         HistoryMessages: 20_000,
+        HistoryWarmUpSeconds: 3,
         StormConnections: 200,
         StormUsers: 40);
 }

@@ -18,13 +18,13 @@ namespace Vigil.Client;
 /// </summary>
 public sealed partial class VigilChatConnection : IAsyncDisposable
 {
+    private static readonly TimeSpan RetryAfterFailedCatchUp = TimeSpan.FromSeconds(1);
     private readonly VigilClient _client;
     private readonly ChatConnectionOptions _options;
     private readonly HubConnection _hub;
     private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Guid, long> _cursors = new();
     private readonly CancellationTokenSource _stop = new();
-    private static readonly TimeSpan RetryAfterFailedCatchUp = TimeSpan.FromSeconds(1);
     private readonly SequenceGate _gate;
     private Task? _loop;
 

@@ -44,7 +44,18 @@ internal sealed class IngestScenario(Profile profile) : Scenario
             }
         }).ToList();
 
-        var warmUp = await WarmUpAsync(() => Interlocked.Read(ref sent), cancellationToken);
+        // The closed loop until the rate holds steady (see SteadyState); the smoke run warms for one short window.
+        var warmUpWindow = TimeSpan.FromSeconds(Math.Max(2, profile.IngestSeconds));
+        var warmUp = await SteadyState.WarmUpAsync(
+            async () =>
+            {
+                var before = Interlocked.Read(ref sent);
+                await Task.Delay(warmUpWindow, cancellationToken);
+                return ((Interlocked.Read(ref sent) - before) / warmUpWindow.TotalSeconds, warmUpWindow);
+            },
+            tolerance: 0.03,
+            maximum: TimeSpan.FromSeconds(profile.IngestWarmUpSeconds));
+        Console.Error.WriteLine($"  ingest: steady after {warmUp.TotalSeconds:N0} s; measuring {profile.IngestSeconds} s");
         var usage = new ServerUsage(target);
         var commitsBefore = await target.DatabaseCommitsAsync();
         var window = Stopwatch.StartNew();
@@ -74,32 +85,4 @@ internal sealed class IngestScenario(Profile profile) : Scenario
             results.Fail(target.Name, $"ingest: {errors} sends failed");
         }
     }
-
-    /// <summary>
-    /// Runs the closed loop until the rate holds steady: the JIT's tiering on a saturated core takes minutes to
-    /// reach fully optimised code for a server this size (measured: 1,680 acks/s after 5 s, 3,347 after 120 s,
-    /// 3,686 after 240 s), and a long-running server lives in that steady state. Steady means two consecutive
-    /// windows within <see cref="SteadyWithin"/> of each other; the smoke run warms for one short window.
-    /// </summary>
-    private async Task<TimeSpan> WarmUpAsync(Func<long> sent, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.StartNew();
-        var window = TimeSpan.FromSeconds(Math.Max(2, profile.IngestSeconds));
-        var maximum = TimeSpan.FromSeconds(profile.IngestWarmUpSeconds);
-        double? previous = null;
-        while (true)
-        {
-            var before = sent();
-            await Task.Delay(window, cancellationToken);
-            var rate = (sent() - before) / window.TotalSeconds;
-            if (previous is { } last && Math.Abs(rate - last) <= SteadyWithin * last || started.Elapsed + window > maximum)
-            {
-                return started.Elapsed;
-            }
-
-            previous = rate;
-        }
-    }
-
-    private const double SteadyWithin = 0.03;
 }

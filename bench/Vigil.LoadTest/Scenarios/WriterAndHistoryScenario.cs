@@ -35,7 +35,7 @@ internal static class WriterAndHistoryScenario
             results.Add("1b. SQLite group-commit ceiling at the writer's batch size, rows/s", Column, ceiling.ToString("N0", CultureInfo.InvariantCulture), ceiling);
             var writer = results.Number("1b. writer alone: durable messages/s", Column) ?? 0;
             results.Add("1b. writer alone as % of the SQLite ceiling", Column, string.Create(CultureInfo.InvariantCulture, $"{writer / ceiling * 100:0}%"));
-            await HistoryAsync(folder, conversationId, profile.HistoryMessages, results, cancellationToken);
+            await HistoryAsync(folder, conversationId, profile, results, cancellationToken);
         }
         finally
         {
@@ -160,8 +160,10 @@ internal static class WriterAndHistoryScenario
         return rows / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task HistoryAsync(string folder, Guid conversationId, int messages, Results results, CancellationToken cancellationToken)
+    private static async Task HistoryAsync(string folder, Guid conversationId, Profile profile, Results results, CancellationToken cancellationToken)
     {
+        var messages = profile.HistoryMessages;
+        var warmUpLimit = TimeSpan.FromSeconds(profile.HistoryWarmUpSeconds);
         var address = new Uri($"http://127.0.0.1:{Vigil.Testing.ServerProcess.FreePort()}");
         await using var server = await Pinning.StartServerAsync("Vigil.Server.dll", ["--urls", address.ToString(), "--data-dir", folder], address);
         using var reader = new VigilClient(address);
@@ -169,15 +171,15 @@ internal static class WriterAndHistoryScenario
         var latency = new Latency();
         var random = new Random(7);
         var requests = Math.Min(1000, messages / 10);
-        for (var i = 0; i < requests + 20; i++)
+        Task<IReadOnlyList<MessageDto>> PageAsync(long before) =>
+            reader.GetMessagesAsync(conversationId, before: before, limit: 50, cancellationToken: cancellationToken);
+        var warmUp = await WarmUpAsync(() => PageAsync(random.NextInt64(1, messages + 1)), requests, warmUpLimit);
+        for (var i = 0; i < requests; i++)
         {
             var before = random.NextInt64(messages / 4, (3L * messages / 4) + 1);
             var started = Stopwatch.GetTimestamp();
-            var page = await reader.GetMessagesAsync(conversationId, before: before, limit: 50, cancellationToken: cancellationToken);
-            if (i >= 20)
-            {
-                latency.RecordSince(started);
-            }
+            var page = await PageAsync(before);
+            latency.RecordSince(started);
 
             if (page.Count != 50 || page[^1].Sequence != before - 1)
             {
@@ -187,29 +189,45 @@ internal static class WriterAndHistoryScenario
         }
 
         results.Add($"5. history: 50 messages from the middle of {messages:N0}, p50 / p99 / p99.9 ms", Column, latency.Summary());
-        await SearchAsync(reader, requests, results, cancellationToken);
+        results.Add("5. history: warm-up until the mean held steady, s", Column, warmUp.TotalSeconds.ToString("N0", CultureInfo.InvariantCulture));
+        await SearchAsync(reader, requests, warmUpLimit, results, cancellationToken);
     }
+
+    /// <summary>The same kind of request in windows until the mean latency holds steady (see SteadyState).</summary>
+    private static Task<TimeSpan> WarmUpAsync(Func<Task> request, int requests, TimeSpan maximum) => SteadyState.WarmUpAsync(
+        async () =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 0; i < Math.Max(20, requests / 5); i++)
+            {
+                await request();
+            }
+
+            var took = Stopwatch.GetElapsedTime(started);
+            return (took.TotalMilliseconds, took);
+        },
+        tolerance: 0.05,
+        maximum: maximum);
 
     /// <summary>
     /// Permission-filtered search over the same messages: one rare word (a drug, in about one message in a thousand),
     /// and a rare word with a word every message holds ("headache"), which the planner walks from the rare side.
     /// </summary>
-    private static async Task SearchAsync(VigilClient reader, int requests, Results results, CancellationToken cancellationToken)
+    private static async Task SearchAsync(VigilClient reader, int requests, TimeSpan warmUpLimit, Results results, CancellationToken cancellationToken)
     {
         var random = new Random(11);
         foreach (var (name, withCommon) in new[] { ("one rare word", false), ("a rare and a common word", true) })
         {
             var latency = new Latency();
             var empty = 0;
-            for (var i = 0; i < requests + 20; i++)
+            string Query(string drug) => withCommon ? $"headache {drug}" : drug;
+            await WarmUpAsync(() => reader.SearchAsync(Query(Drugs.Value[random.Next(Drugs.Value.Length)]), limit: 20, cancellationToken: cancellationToken), requests, warmUpLimit);
+            for (var i = 0; i < requests; i++)
             {
                 var drug = Drugs.Value[random.Next(Drugs.Value.Length)];
                 var started = Stopwatch.GetTimestamp();
-                var found = await reader.SearchAsync(withCommon ? $"headache {drug}" : drug, limit: 20, cancellationToken: cancellationToken);
-                if (i >= 20)
-                {
-                    latency.RecordSince(started);
-                }
+                var found = await reader.SearchAsync(Query(drug), limit: 20, cancellationToken: cancellationToken);
+                latency.RecordSince(started);
 
                 if (found.Count == 0 || found.Any(m => m.Body?.Contains(drug, StringComparison.OrdinalIgnoreCase) != true))
                 {
