@@ -55,33 +55,13 @@ internal static class DirectInsert
             return;
         }
 
-        // In-process (SQLite): one prepared statement and one set of parameters; each row only sets the values.
+        // In-process (SQLite): one prepared statement, executed per row.
         command.CommandText = plan.Sql;
-        AddParameters(command.Parameters, plan, command, rows[0]);
-        for (var i = 0; i < rows.Count; i++)
+        foreach (var row in rows)
         {
-            if (i > 0)
-            {
-                SetValues(command.Parameters, plan, rows[i]);
-            }
-
+            command.Parameters.Clear();
+            AddParameters(command.Parameters, plan, command, row);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>What <see cref="RelationalTypeMapping.CreateParameter"/> does with a value: convert it for the store.</summary>
-    private static void SetValues(DbParameterCollection parameters, Plan plan, object row)
-    {
-        for (var i = 0; i < plan.Columns.Length; i++)
-        {
-            var column = plan.Columns[i];
-            var value = column.Getter.GetClrValue(row);
-            if (value is not null && column.Mapping.Converter is { } converter)
-            {
-                value = converter.ConvertToProvider(value);
-            }
-
-            parameters[i].Value = value ?? DBNull.Value;
         }
     }
 
