@@ -6,7 +6,7 @@ namespace Vigil.Client;
 /// <summary>
 /// Puts each conversation's pushed messages in sequence order: the next one passes, one already delivered is
 /// dropped, and one that arrives ahead of a missing sequence is held. With several server nodes, pushes of one
-/// conversation committed on different nodes travel different paths and routinely overtake each other by a few
+/// conversation committed on different nodes travel different paths and can overtake each other by a few
 /// milliseconds; holding them briefly, instead of fetching the "missing" message at once, spares a catch-up request
 /// (a database read) per overtaken push. Single-threaded: the connection's inbound loop is its only caller.
 /// </summary>
