@@ -127,12 +127,7 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
             _cursors[conversationId] = sequence;
         }
 
-        var heads = await _hub.InvokeAsync<IReadOnlyList<ConversationHeadDto>>(ChatHubContract.Heads, cancellationToken).ConfigureAwait(false);
-        foreach (var head in heads)
-        {
-            _cursors.TryAdd(head.ConversationId, head.LastSequence);
-        }
-
+        var heads = await HeadsAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => ProcessAsync(_stop.Token), CancellationToken.None);
         Post(new Inbound.CatchUpBehind(heads));
     }
@@ -346,7 +341,7 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
         IReadOnlyList<ConversationHeadDto> heads;
         try
         {
-            heads = await _hub.InvokeAsync<IReadOnlyList<ConversationHeadDto>>(ChatHubContract.Heads, cancellationToken).ConfigureAwait(false);
+            heads = await HeadsAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not HubException)
         {
@@ -354,12 +349,19 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
             throw;
         }
 
+        await CatchUpBehindAsync(heads, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The hub's heads (see <see cref="ChatHubContract.Heads"/>); a conversation not yet tracked starts at its newest message.</summary>
+    private async Task<IReadOnlyList<ConversationHeadDto>> HeadsAsync(CancellationToken cancellationToken)
+    {
+        var heads = await _hub.InvokeAsync<IReadOnlyList<ConversationHeadDto>>(ChatHubContract.Heads, cancellationToken).ConfigureAwait(false);
         foreach (var head in heads)
         {
             _cursors.TryAdd(head.ConversationId, head.LastSequence);
         }
 
-        await CatchUpBehindAsync(heads, cancellationToken).ConfigureAwait(false);
+        return heads;
     }
 
     private async Task CatchUpBehindAsync(IReadOnlyList<ConversationHeadDto> heads, CancellationToken cancellationToken)
