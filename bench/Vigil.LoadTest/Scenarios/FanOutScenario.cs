@@ -50,7 +50,7 @@ internal sealed class FanOutScenario(Profile profile) : Scenario
             last = new Latency();
             pending.Clear();
             var senders = Enumerable.Range(0, small).Select(g => (g * 10, prepared.GroupKeys[g + 1], 9)).ToList();
-            await SendScheduledAsync(connections, senders, 10, TimeSpan.FromSeconds(1), pending, "s", cancellationToken);
+            await SendScheduledAsync(connections, senders, 10, profile.SmallGroupInterval, pending, "s", cancellationToken);
             results.Add($"3. fan-out, {small} groups of 10 at once: last receipt p50 / p99 / p99.9 ms", target.Name, last.Summary() + (pending.IsEmpty ? "" : $", {pending.Count} incomplete"));
         }
 

@@ -18,7 +18,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdGenerator, UuidV7IdGenerator>();
         services.TryAddSingleton<DataDirectory>();
-        services.AddSingleton<SqliteDurabilityInterceptor>();
+        services.AddSingleton<SqliteConnectionPragmas>();
         // Pooled: the hub, the writer and every request make a context per call. The provider is chosen once, at
         // start, from configuration (options are validated before the first context is made).
         ArgumentNullException.ThrowIfNull(configuration);
@@ -41,7 +41,7 @@ public static class PersistenceServiceCollectionExtensions
                 var connectionString = vigil.ConnectionString
                     ?? $"Data Source={provider.GetRequiredService<DataDirectory>().DatabasePath};Default Timeout=30";
                 options.UseSqlite(connectionString)
-                    .AddInterceptors(provider.GetRequiredService<SqliteDurabilityInterceptor>());
+                    .AddInterceptors(provider.GetRequiredService<SqliteConnectionPragmas>());
             });
         }
 

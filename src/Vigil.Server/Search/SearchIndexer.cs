@@ -132,6 +132,9 @@ public sealed partial class SearchIndexer(IServiceScopeFactory scopes, DataKeySt
             }
         }
 
+        // In index order: a message's words land all over the term-ordered index, so rows inserted message by message
+        // visit each leaf page many times in a pass, and a page evicted in between is read (and spilled) again.
+        rows.Sort(SearchTerm.IndexOrder);
         return rows;
     }
 

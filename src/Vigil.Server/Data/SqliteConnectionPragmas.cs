@@ -1,0 +1,46 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Vigil.Server.Data;
+
+/// <summary>
+/// Settings every SQLite connection needs, applied when it opens (WAL mode itself is persistent in the file and set
+/// once by the migrator):
+/// <list type="bullet">
+/// <item><c>synchronous=FULL</c>: an acknowledged write survives power loss, not only a crash.</item>
+/// <item><c>foreign_keys=ON</c>: SQLite leaves them off unless asked, per connection.</item>
+/// <item><c>busy_timeout</c>: a connection that finds the write lock taken waits in SQLite's busy handler, which
+/// retries within milliseconds. Without it Microsoft.Data.Sqlite retries by sleeping 150 ms, so any overlap of two
+/// writers (the group-commit writer, the search indexer, a session's activity stamp) cost a send 150 ms or more:
+/// measured, a lock held 20 ms kept the next writer waiting 151 ms without it and 34 ms with it.</item>
+/// </list>
+/// </summary>
+internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
+{
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas(connection);
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(
+        DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas(connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The busy timeout is the connection's own command timeout ("Default Timeout": 30 s as Vigil configures it).</summary>
+    private static string Pragmas(DbConnection connection)
+    {
+        var seconds = connection is SqliteConnection sqlite ? sqlite.DefaultTimeout : 30;
+        // Zero means no timeout to the provider; to SQLite it would mean no waiting at all.
+        var milliseconds = seconds > 0 ? Math.Min((long)seconds * 1000, int.MaxValue) : int.MaxValue;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={milliseconds};");
+    }
+}
