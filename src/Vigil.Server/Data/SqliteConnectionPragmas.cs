@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Vigil.Server.Data;
 
@@ -32,6 +34,23 @@ internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas(connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// For background writers (the search indexer) on an open connection, before their transaction: on SQLite the
+    /// connection then does not queue for a taken write lock in the busy handler but backs off and retries
+    /// (Microsoft.Data.Sqlite sleeps 150 ms between tries), so the group-commit writer, which does queue, gets the
+    /// lock first and sends are not held up by work nobody waits for. Measured under full ingest: with both queueing
+    /// the indexer took its turn after every commit and acks fell by a third. The next open sets the timeout again.
+    /// Nothing on other databases.
+    /// </summary>
+    public static async Task YieldToWritersAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.IsSqlite())
+        {
+            await database.ExecuteSqlRawAsync("PRAGMA busy_timeout=0;", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The busy timeout is the connection's own command timeout ("Default Timeout": 30 s as Vigil configures it).</summary>

@@ -97,10 +97,29 @@ public sealed partial class SearchIndexer(IServiceScopeFactory scopes, DataKeySt
             .Select(e => MessageOf(e.Target)).OfType<Guid>().Distinct().ToList();
         var rows = changed.Count > 0 ? await RowsAsync(db, changed, cancellationToken).ConfigureAwait(false) : [];
 
+        // The group-commit writer comes first: this connection backs off when the write lock is taken instead of
+        // queueing for it (SqliteConnectionPragmas.YieldToWritersAsync), so a pass never holds up a send.
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SqliteConnectionPragmas.YieldToWritersAsync(db.Database, cancellationToken).ConfigureAwait(false);
+            return await WriteAsync(db, cursor is null, from, entries[^1].Sequence, changed, rows, cancellationToken).ConfigureAwait(false)
+                && entries.Count == EntriesPerPass;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Moves the cursor from <paramref name="from"/> to <paramref name="to"/> and replaces the rows; false if
+    /// another node claimed the range first.</summary>
+    private static async Task<bool> WriteAsync(
+        VigilDbContext db, bool first, long from, long to, List<Guid> changed, List<SearchTerm> rows, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Claim the range first: a second node doing the same pass updates nothing and leaves it.
-        var to = entries[^1].Sequence;
-        if (cursor is null)
+        if (first)
         {
             db.SearchCursors.Add(new SearchCursor { LedgerSequence = to });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -118,7 +137,7 @@ public sealed partial class SearchIndexer(IServiceScopeFactory scopes, DataKeySt
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return entries.Count == EntriesPerPass;
+        return true;
     }
 
     /// <summary>The index rows of the messages' current text: none for a deleted or erased one.</summary>
