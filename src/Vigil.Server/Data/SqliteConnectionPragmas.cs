@@ -39,9 +39,9 @@ internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
     /// <summary>
     /// For background writers (the search indexer) on an open connection, before their transaction: on SQLite the
     /// connection then does not queue for a taken write lock in the busy handler but backs off and retries
-    /// (Microsoft.Data.Sqlite sleeps 150 ms between tries), so the group-commit writer, which does queue, gets the
-    /// lock first and sends are not held up by work nobody waits for. Measured under full ingest: with both queueing
-    /// the indexer took its turn after every commit and acks fell by a third. The next open sets the timeout again.
+    /// (Microsoft.Data.Sqlite sleeps 150 ms between tries), so while the group-commit writer keeps committing it
+    /// keeps the lock, and the background work fits in between. Measured under full ingest: with both queueing, the
+    /// indexer took a turn after every commit and acks fell by a third or more. The next open sets the timeout again.
     /// Nothing on other databases.
     /// </summary>
     public static async Task YieldToWritersAsync(DatabaseFacade database, CancellationToken cancellationToken)

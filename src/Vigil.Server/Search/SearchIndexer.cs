@@ -98,7 +98,7 @@ public sealed partial class SearchIndexer(IServiceScopeFactory scopes, DataKeySt
         var rows = changed.Count > 0 ? await RowsAsync(db, changed, cancellationToken).ConfigureAwait(false) : [];
 
         // The group-commit writer comes first: this connection backs off when the write lock is taken instead of
-        // queueing for it (SqliteConnectionPragmas.YieldToWritersAsync), so a pass never holds up a send.
+        // queueing for it (SqliteConnectionPragmas.YieldToWritersAsync), so a pass goes in a gap between commits.
         await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
