@@ -49,7 +49,7 @@ internal static class AuthEndpoints
         if (!SetupGate.IsLocal(context) && !gate.Accepts(request.SetupToken ?? context.Request.Headers["X-Vigil-Setup-Token"]))
         {
             throw ProblemException.Forbidden(
-                "Setup from another machine needs the one-time setup token the server printed at start.",
+                "Setup from another machine needs the one-time setup token the server wrote to setup-token in its data folder.",
                 ProblemTypes.SetupTokenRequired);
         }
 

@@ -6,7 +6,8 @@ namespace Vigil.Server.Identity;
 
 /// <summary>
 /// Guards first-run setup: the first Administrator may be created from the machine itself, or from elsewhere with the
-/// one-time token printed at start. Setup is serialised so two racing requests cannot both create an Administrator.
+/// one-time token written to the data folder at start (<see cref="SetupAnnouncer"/>). Setup is serialised so two
+/// racing requests cannot both create an Administrator.
 /// </summary>
 public sealed class SetupGate(ISecureTokenGenerator tokens)
 {

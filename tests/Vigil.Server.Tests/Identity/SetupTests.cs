@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vigil.Client;
 using Vigil.Contracts;
 using Vigil.Server.Identity;
@@ -27,6 +30,23 @@ public sealed class SetupTests : IAsyncLifetime
             client.SetupAsync(new CreateUserRequest("root2", "S3cure-Passw0rd!", "Root", "root2@example.org")));
         Assert.Equal(HttpStatusCode.Forbidden, again.Status);
         Assert.Equal(ProblemTypes.SetupClosed, again.ProblemType);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_setup_token_is_in_an_owner_only_file_of_the_data_folder_and_never_in_the_log()
+    {
+        var logged = new ConcurrentQueue<string>();
+        await using var factory = _factory.WithWebHostBuilder(builder =>
+            builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(logged))));
+        using var http = factory.CreateClient();
+        var token = factory.Services.GetRequiredService<SetupGate>().Token;
+        var path = Path.Combine(_factory.DataDirectory, SetupAnnouncer.TokenFile);
+
+        Assert.Equal(token, (await File.ReadAllTextAsync(path)).Trim());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Contains(logged, line => line.Contains(path, StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, line => line.Contains(token, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -67,5 +87,25 @@ public sealed class SetupTests : IAsyncLifetime
         var results = await Task.WhenAll(attempts);
 
         Assert.Equal(1, results.Count(created => created));
+    }
+}
+
+internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Capturing(lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Capturing(ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception));
     }
 }
