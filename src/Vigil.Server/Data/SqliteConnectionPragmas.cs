@@ -56,7 +56,8 @@ internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
     /// <summary>The busy timeout is the connection's own command timeout ("Default Timeout": 30 s as Vigil configures it).</summary>
     private static string Pragmas(DbConnection connection)
     {
-        var seconds = connection is SqliteConnection sqlite ? sqlite.DefaultTimeout : 30;
+        // Registered for SQLite only (PersistenceServiceCollectionExtensions), so every connection here is one.
+        var seconds = ((SqliteConnection)connection).DefaultTimeout;
         // Zero means no timeout to the provider; to SQLite it would mean no waiting at all.
         var milliseconds = seconds > 0 ? Math.Min((long)seconds * 1000, int.MaxValue) : int.MaxValue;
         return string.Create(CultureInfo.InvariantCulture,
