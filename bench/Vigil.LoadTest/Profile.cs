@@ -8,13 +8,17 @@ internal sealed record Profile(
     int RoundTripClients,
     int[] RoundTripRates,
     int RoundTripSeconds,
+    int RoundTripWarmUpSeconds,
     int FanOutMembers,
     int FanOutMessages,
     int SmallGroups,
     TimeSpan SmallGroupInterval,
     int[] ConnectionSteps,
+    int ConnectionUsers,
+    TimeSpan ConnectionSettle,
     int HistoryMessages,
     int HistoryWarmUpSeconds,
+    TimeSpan CeilingWindow,
     int StormConnections,
     int StormUsers)
 {
@@ -25,13 +29,17 @@ internal sealed record Profile(
         RoundTripClients: 2000,
         RoundTripRates: [500, 1000, 2000, 4000, 8000],
         RoundTripSeconds: 15,
+        RoundTripWarmUpSeconds: 3,
         FanOutMembers: 1000,
         FanOutMessages: 50,
         SmallGroups: 100,
         SmallGroupInterval: TimeSpan.FromSeconds(1),
         ConnectionSteps: [5000, 10_000, 15_000],
+        ConnectionUsers: 100,
+        ConnectionSettle: TimeSpan.FromSeconds(2),
         HistoryMessages: 1_000_000,
         HistoryWarmUpSeconds: 60,
+        CeilingWindow: TimeSpan.FromSeconds(3),
         StormConnections: 5000,
         StormUsers: 1000);
 
@@ -42,14 +50,19 @@ internal sealed record Profile(
         RoundTripClients: 60,
         RoundTripRates: [300],
         RoundTripSeconds: 3,
+        RoundTripWarmUpSeconds: 1,
         FanOutMembers: 60,
         FanOutMessages: 10,
         SmallGroups: 6,
         // Six groups of ten drain in milliseconds; a second between rounds only made CI wait.
         SmallGroupInterval: TimeSpan.FromMilliseconds(200),
         ConnectionSteps: [300],
-        HistoryMessages: 20_000,
+        // The users the other scenarios signed in already: each new one costs the server two password hashes.
+        ConnectionUsers: 60,
+        ConnectionSettle: TimeSpan.FromSeconds(1),
+        HistoryMessages: 10_000,
         HistoryWarmUpSeconds: 3,
+        CeilingWindow: TimeSpan.FromSeconds(1),
         StormConnections: 200,
         StormUsers: 40);
 }

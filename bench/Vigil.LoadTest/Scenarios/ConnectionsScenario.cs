@@ -7,26 +7,25 @@ using Vigil.LoadTest.Targets;
 namespace Vigil.LoadTest.Scenarios;
 
 /// <summary>
-/// 4. Connections: open idle connections in steps (authenticated on Vigil: 100 users, each with many connections)
+/// 4. Connections: open idle connections in steps (authenticated on Vigil: the profile's users, each with many connections)
 /// and read the server's resident memory after each step settles; the connect rate is per step.
 /// </summary>
 internal sealed class ConnectionsScenario(Profile profile) : Scenario
 {
     public const string Memory = "4. connections: server memory per idle connection, KiB";
-    private const int Users = 100;
-
     public override string Name => "connections";
 
     public override async Task RunAsync(Target target, Results results, CancellationToken cancellationToken)
     {
-        var prepared = await target.PrepareAsync(new Topology(Users, []), cancellationToken);
+        var users = profile.ConnectionUsers;
+        var prepared = await target.PrepareAsync(new Topology(users, []), cancellationToken);
         var open = new List<LoadConnection>();
         var before = target.ResidentBytes;
         try
         {
             foreach (var step in profile.ConnectionSteps)
             {
-                var members = Enumerable.Range(open.Count, step - open.Count).Select(i => i % Users).ToList();
+                var members = Enumerable.Range(open.Count, step - open.Count).Select(i => i % users).ToList();
                 var clock = Stopwatch.StartNew();
                 LoadConnection[] added;
                 try
@@ -42,7 +41,7 @@ internal sealed class ConnectionsScenario(Profile profile) : Scenario
 
                 var rate = members.Count / clock.Elapsed.TotalSeconds;
                 open.AddRange(added);
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                await Task.Delay(profile.ConnectionSettle, cancellationToken);
                 var perConnection = (target.ResidentBytes - before) / 1024.0 / open.Count;
                 results.Add($"{Memory}, at {step:N0}", target.Name, perConnection.ToString("N1", CultureInfo.InvariantCulture), perConnection);
                 results.Add($"4. connections: connects/s up to {step:N0}", target.Name, rate.ToString("N0", CultureInfo.InvariantCulture));

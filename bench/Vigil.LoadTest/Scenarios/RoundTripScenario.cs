@@ -42,7 +42,7 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
             var usage = new ServerUsage(target);
             var interval = TimeSpan.FromSeconds(clients / (double)rate);
             var origin = Stopwatch.GetTimestamp();
-            var end = TimeSpan.FromSeconds(warmUp ? Math.Min(3, profile.RoundTripSeconds) : profile.RoundTripSeconds);
+            var end = TimeSpan.FromSeconds(warmUp ? profile.RoundTripWarmUpSeconds : profile.RoundTripSeconds);
             var senders = Enumerable.Range(0, clients).Select(async i =>
             {
                 var pending = new List<Task>();

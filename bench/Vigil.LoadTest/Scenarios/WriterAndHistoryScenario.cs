@@ -31,7 +31,7 @@ internal static class WriterAndHistoryScenario
         try
         {
             var (conversationId, batch) = await FillAsync(folder, profile.HistoryMessages, results, cancellationToken);
-            var ceiling = SqliteCeiling(Path.Combine(folder, "ceiling.db"), Math.Max(1, (int)Math.Round(batch)));
+            var ceiling = SqliteCeiling(Path.Combine(folder, "ceiling.db"), Math.Max(1, (int)Math.Round(batch)), profile.CeilingWindow);
             results.Add("1b. SQLite group-commit ceiling at the writer's batch size, rows/s", Column, ceiling.ToString("N0", CultureInfo.InvariantCulture), ceiling);
             var writer = results.Number("1b. writer alone: durable messages/s", Column) ?? 0;
             results.Add("1b. writer alone as % of the SQLite ceiling", Column, string.Create(CultureInfo.InvariantCulture, $"{writer / ceiling * 100:0}%"));
@@ -121,8 +121,8 @@ internal static class WriterAndHistoryScenario
     private static string DrugsOf(int n) => $"{Drugs.Value[n % 2000]} {Drugs.Value[(n / 2000 * 7 + n) % 2000]}";
 
     /// <summary>Plain inserts of rows the size of a stored message (id, conversation, sequence, 150-byte body) in one
-    /// WAL database with synchronous=FULL, committed every <paramref name="batch"/> rows, for 3 seconds.</summary>
-    private static double SqliteCeiling(string path, int batch)
+    /// WAL database with synchronous=FULL, committed every <paramref name="batch"/> rows, for <paramref name="window"/>.</summary>
+    private static double SqliteCeiling(string path, int batch, TimeSpan window)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
         connection.Open();
@@ -137,7 +137,7 @@ internal static class WriterAndHistoryScenario
         Random.Shared.NextBytes(body);
         var rows = 0L;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(3))
+        while (clock.Elapsed < window)
         {
             using var transaction = connection.BeginTransaction();
             using var insert = connection.CreateCommand();
