@@ -46,6 +46,7 @@ public static class IdentityServiceCollectionExtensions
         });
 
         services.TryAddSingleton<ISecureTokenGenerator, SecureTokenGenerator>();
+        services.TryAddSingleton<SessionActivityWriter>();
         services.TryAddSingleton<SessionService>();
         services.AddScoped<UserAdministration>();
         return services;
@@ -57,6 +58,7 @@ public static class IdentityServiceCollectionExtensions
         services.AddVigilIdentityCore();
         services.AddSingleton<SetupGate>();
         services.AddHostedService<SetupAnnouncer>();
+        services.AddHostedService(provider => provider.GetRequiredService<SessionActivityWriter>());
         services.AddAuthentication(SessionTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthenticationHandler>(SessionTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

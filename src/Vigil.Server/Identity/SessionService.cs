@@ -21,8 +21,8 @@ public enum SessionFailure
 
 /// <summary>
 /// Issues, refreshes, validates and revokes sessions. Validation is on every request and hub call, so it keeps a
-/// short-lived in-memory view of each session and writes activity to the database at most every few seconds; idle
-/// and revocation checks still see every request.
+/// short-lived in-memory view of each session and hands activity to <see cref="SessionActivityWriter"/> at most every
+/// few seconds a session; idle and revocation checks still see every request.
 /// </summary>
 public sealed partial class SessionService(
     IServiceScopeFactory scopes,
@@ -30,6 +30,7 @@ public sealed partial class SessionService(
     IOptions<SessionOptions> options,
     ISecureTokenGenerator tokens,
     IIdGenerator ids,
+    SessionActivityWriter activity,
     ILogger<SessionService> logger)
 {
     private static readonly TimeSpan RevalidateAfter = TimeSpan.FromSeconds(15);
@@ -112,7 +113,7 @@ public sealed partial class SessionService(
                 return (null, SessionFailure.Idle);
             }
 
-            await TouchAsync(cached, now, cancellationToken).ConfigureAwait(false);
+            Touch(cached, now);
             return (cached.Session, SessionFailure.None);
         }
 
@@ -138,8 +139,8 @@ public sealed partial class SessionService(
             return (null, failure);
         }
 
-        var entry = await CacheAsync(db, session, lastActivity, now, cancellationToken).ConfigureAwait(false);
-        await TouchAsync(entry, now, cancellationToken).ConfigureAwait(false);
+        var entry = await CacheAsync(db, session, cached, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        Touch(entry, now);
         return (entry.Session, SessionFailure.None);
     }
 
@@ -158,7 +159,7 @@ public sealed partial class SessionService(
                 return SessionFailure.Idle;
             }
 
-            await TouchAsync(cached, now, cancellationToken).ConfigureAwait(false);
+            Touch(cached, now);
             return SessionFailure.None;
         }
 
@@ -177,13 +178,14 @@ public sealed partial class SessionService(
             return failure;
         }
 
-        var entry = await CacheAsync(db, session, lastActivity, now, cancellationToken).ConfigureAwait(false);
-        await TouchAsync(entry, now, cancellationToken).ConfigureAwait(false);
+        var entry = await CacheAsync(db, session, cached, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        Touch(entry, now);
         return SessionFailure.None;
     }
 
     private async Task<CachedSession> CacheAsync(
-        VigilDbContext db, UserSession session, DateTimeOffset lastActivity, DateTimeOffset now, CancellationToken cancellationToken)
+        VigilDbContext db, UserSession session, CachedSession? previous, DateTimeOffset lastActivity, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == session.UserId)
             .Select(u => new { u.UserName }).SingleAsync(cancellationToken).ConfigureAwait(false);
@@ -195,7 +197,10 @@ public sealed partial class SessionService(
             new AuthenticatedSession(session.Id, session.UserId, user.UserName ?? "", roles),
             session.AccessExpiresAt,
             now,
-            lastActivity);
+            lastActivity,
+            // What the database has or is about to get, not the activity seen in memory: were it the latter, a session
+            // revalidated more often than PersistActivityAfter would never have its activity written.
+            previous is null ? session.LastActivityAt : Max(previous.PersistedActivity, session.LastActivityAt));
         _byAccessHash[session.AccessTokenHash] = entry;
         _bySessionId[session.Id] = entry;
         return entry;
@@ -254,7 +259,7 @@ public sealed partial class SessionService(
         return usable ? SessionFailure.None : SessionFailure.Disabled;
     }
 
-    private async Task TouchAsync(CachedSession entry, DateTimeOffset now, CancellationToken cancellationToken)
+    private void Touch(CachedSession entry, DateTimeOffset now)
     {
         entry.LastActivity = now;
         if (now - entry.PersistedActivity < PersistActivityAfter)
@@ -263,13 +268,10 @@ public sealed partial class SessionService(
         }
 
         entry.PersistedActivity = now;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-        await db.Sessions.Where(s => s.Id == entry.Session.SessionId)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), cancellationToken).ConfigureAwait(false);
+        activity.Record(entry.Session.SessionId, now);
     }
 
-    /// <summary>The database copy of activity lags by up to <see cref="PersistActivityAfter"/>; the cache does not.</summary>
+    /// <summary>The database copy of activity lags by up to <see cref="PersistActivityAfter"/> and a flush; the cache does not.</summary>
     private DateTimeOffset LastActivity(UserSession session) =>
         _byAccessHash.TryGetValue(session.AccessTokenHash, out var cached)
             ? Max(cached.LastActivity, session.LastActivityAt)
@@ -314,7 +316,8 @@ public sealed partial class SessionService(
     private partial void LogRevokedAll(Guid userId, int count, string reason);
 
     private sealed class CachedSession(
-        AuthenticatedSession session, DateTimeOffset accessExpiresAt, DateTimeOffset validatedAt, DateTimeOffset lastActivity)
+        AuthenticatedSession session, DateTimeOffset accessExpiresAt, DateTimeOffset validatedAt, DateTimeOffset lastActivity,
+        DateTimeOffset persistedActivity)
     {
         public AuthenticatedSession Session { get; } = session;
 
@@ -324,6 +327,6 @@ public sealed partial class SessionService(
 
         public DateTimeOffset LastActivity { get; set; } = lastActivity;
 
-        public DateTimeOffset PersistedActivity { get; set; } = lastActivity;
+        public DateTimeOffset PersistedActivity { get; set; } = persistedActivity;
     }
 }
