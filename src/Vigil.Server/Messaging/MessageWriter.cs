@@ -28,7 +28,7 @@ public sealed partial class MessageWriter : BackgroundService
     private readonly CommitmentKeyStore _keys;
     private readonly DataKeyStore _dataKeys;
     private readonly Webhooks.WebhookRegistry _webhooks;
-    private readonly Search.SearchIndexer _search;
+    private readonly Search.SearchIndexSignal _search;
 
     public MessageWriter(
         IServiceScopeFactory scopes,
@@ -41,7 +41,7 @@ public sealed partial class MessageWriter : BackgroundService
         CommitmentKeyStore keys,
         DataKeyStore dataKeys,
         Webhooks.WebhookRegistry webhooks,
-        Search.SearchIndexer search,
+        Search.SearchIndexSignal search,
         ILogger<MessageWriter> logger)
     {
         _webhooks = webhooks;

@@ -9,6 +9,7 @@ internal static class SearchEndpoints
     public static IServiceCollection AddVigilSearch(this IServiceCollection services)
     {
         services.AddScoped<MessageSearch>();
+        services.AddSingleton<SearchIndexSignal>();
         services.AddSingleton<SearchIndexer>();
         services.AddHostedService(provider => provider.GetRequiredService<SearchIndexer>());
         return services;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,6 +127,65 @@ public sealed class SearchTests : IAsyncLifetime
 
         _factory.Services.GetRequiredService<Vigil.Server.Search.SearchIndexer>().Notify();
         Assert.Equal([old.Id], (await IndexedAsync(_alice, "lisinopril", 1)).Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task A_pass_with_more_rows_than_one_chunk_is_applied_in_several_group_commits_and_indexes_everything()
+    {
+        var chat = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_bobUser.Id]));
+        const int messages = 30, shared = 40;
+        var common = string.Join(' ', Enumerable.Range(0, shared).Select(w => Word(1000 + w)));
+        var sent = new List<Guid>();
+        for (var i = 0; i < messages; i++)
+        {
+            sent.Add((await _alice.SendMessageAsync(chat.Id, $"{Word(i)} {common}")).Id);
+        }
+
+        await IndexedAsync(_alice, Word(messages - 1), 1);
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+            await db.SearchTerms.ExecuteDeleteAsync();
+            await db.SearchCursors.ExecuteDeleteAsync();
+        }
+
+        // One rebuild pass covers 30 × 41 = 1,230 rows: more than a chunk, so the writer applies them in two batches.
+        var batches = 0;
+        using var listener = new MeterListener();
+        var meters = _factory.Services.GetRequiredService<IMeterFactory>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "vigil.writer.batch.size" && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref batches));
+        listener.Start();
+        _factory.Services.GetRequiredService<Vigil.Server.Search.SearchIndexer>().Notify();
+
+        Assert.Equal([sent[0]], (await IndexedAsync(_alice, Word(0), 1)).Select(m => m.Id));
+        Assert.Equal([sent[^1]], (await IndexedAsync(_alice, Word(messages - 1), 1)).Select(m => m.Id));
+        Assert.Equal(messages, (await _alice.SearchAsync(Word(1000), limit: 100)).Count);
+        Assert.True(Vigil.Server.Search.SearchIndexer.RowsPerChunk < messages * (shared + 1));
+        Assert.True(Volatile.Read(ref batches) >= 2, $"{batches} batch(es)");
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            Assert.Equal(messages * (shared + 1), await scope.ServiceProvider.GetRequiredService<VigilDbContext>().SearchTerms.CountAsync());
+        }
+    }
+
+    /// <summary>A word of letters only, different for every <paramref name="n"/>.</summary>
+    private static string Word(int n)
+    {
+        var letters = new System.Text.StringBuilder("qz");
+        do
+        {
+            letters.Append((char)('a' + (n % 26)));
+            n /= 26;
+        }
+        while (n > 0);
+        return letters.ToString();
     }
 
     [Theory]
