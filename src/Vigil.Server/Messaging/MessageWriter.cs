@@ -64,6 +64,12 @@ public sealed partial class MessageWriter : BackgroundService
         });
     }
 
+    private int _lastBatchSize;
+
+    /// <summary>Commands in the last committed batch: more than one means the writer is carrying load, and background
+    /// work that shares it (the search index) gives way.</summary>
+    public int LastBatchSize => Volatile.Read(ref _lastBatchSize);
+
     internal async Task<TResult> SubmitAsync<TResult>(WriteCommand<TResult> command, CancellationToken cancellationToken)
     {
         await _queue.Writer.WriteAsync(command, cancellationToken).ConfigureAwait(false);
@@ -159,6 +165,7 @@ public sealed partial class MessageWriter : BackgroundService
         var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _metrics.Committed(commands.Count, Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(committing));
+        Volatile.Write(ref _lastBatchSize, commands.Count);
 
         foreach (var command in commands)
         {

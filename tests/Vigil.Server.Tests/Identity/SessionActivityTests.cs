@@ -29,7 +29,7 @@ public sealed class SessionActivityTests : IAsyncLifetime
         var (client, user) = await _factory.UserAsync("steady");
         var signedIn = _time.GetUtcNow();
 
-        // A request every 10 s for two minutes: the cached view is rebuilt every 15 s, the stamp is due every 30 s.
+        // A request every 10 s for two minutes: the cached view is rebuilt every 10-20 s, the stamp is due every 30 s.
         for (var i = 0; i < 12; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(10));

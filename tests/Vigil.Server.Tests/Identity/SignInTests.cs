@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OtpNet;
 using Vigil.Client;
 using Vigil.Contracts;
+using Vigil.Server.Data;
 using Vigil.Testing;
 
 namespace Vigil.Server.Tests.Identity;
@@ -160,6 +163,27 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await Assert.ThrowsAsync<VigilApiException>(() => client.GetMeAsync())).Status);
         using var again = _factory.CreateVigilClient();
         await Assert.ThrowsAsync<VigilApiException>(() => again.SignInAsync(user.Username, VigilServerFactory.UserPassword));
+    }
+
+    [Fact]
+    public async Task A_session_revoked_behind_this_nodes_back_is_refused_within_twenty_seconds()
+    {
+        var (client, user) = await _factory.UserAsync("elsewhere");
+        var http = await _factory.RawClientAsync(client);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/users/me")).StatusCode);
+
+        // What another node's sign-out everywhere leaves in the shared database; this node's cache has not heard of it.
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var revokedAt = _time.GetUtcNow();
+            await scope.ServiceProvider.GetRequiredService<VigilDbContext>().Sessions.Where(s => s.UserId == user.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, revokedAt).SetProperty(x => x.RevokedReason, "test"));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/users/me")).StatusCode);
+        _time.Advance(TimeSpan.FromSeconds(16));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/users/me")).StatusCode);
     }
 
     [Fact]
