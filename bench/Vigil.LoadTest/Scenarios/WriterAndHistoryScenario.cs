@@ -170,7 +170,7 @@ internal static class WriterAndHistoryScenario
         await reader.SignInAsync("reader", Password, cancellationToken: cancellationToken);
         var latency = new Latency();
         var random = new Random(7);
-        var requests = Math.Min(1000, messages / 10);
+        var requests = Math.Min(profile.HistoryRequests, messages / 10);
         Task<IReadOnlyList<MessageDto>> PageAsync(long before) =>
             reader.GetMessagesAsync(conversationId, before: before, limit: 50, cancellationToken: cancellationToken);
         var warmUp = await WarmUpAsync(() => PageAsync(random.NextInt64(1, messages + 1)), requests, warmUpLimit);

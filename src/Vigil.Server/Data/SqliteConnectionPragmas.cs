@@ -37,11 +37,12 @@ internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
     }
 
     /// <summary>
-    /// For background writers (the search indexer) on an open connection, before their transaction: on SQLite the
-    /// connection then does not queue for a taken write lock in the busy handler but backs off and retries
+    /// For background writers (sessions' activity stamps) on an open connection, before their transaction: on SQLite
+    /// the connection then does not queue for a taken write lock in the busy handler but backs off and retries
     /// (Microsoft.Data.Sqlite sleeps 150 ms between tries), so while the group-commit writer keeps committing it
-    /// keeps the lock, and the background work fits in between. Measured under full ingest: with both queueing, the
-    /// indexer took a turn after every commit and acks fell by a third or more. The next open sets the timeout again.
+    /// keeps the lock, and the background work fits in between. Measured under full ingest when the search indexer
+    /// still wrote for itself: with both queueing, it took a turn after every commit and acks fell by a third or more.
+    /// The next open sets the timeout again.
     /// Nothing on other databases.
     /// </summary>
     public static async Task YieldToWritersAsync(DatabaseFacade database, CancellationToken cancellationToken)
