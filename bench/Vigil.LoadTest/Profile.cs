@@ -30,7 +30,7 @@ internal sealed record Profile(
         RoundTripClients: 2000,
         RoundTripRates: [500, 1000, 2000, 4000, 8000],
         RoundTripSeconds: 15,
-        RoundTripWarmUpSeconds: 3,
+        RoundTripWarmUpSeconds: 180,
         FanOutMembers: 1000,
         FanOutMessages: 50,
         SmallGroups: 100,

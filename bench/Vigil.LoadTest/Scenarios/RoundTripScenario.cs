@@ -29,12 +29,41 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
                 }
             }, cancellationToken: cancellationToken);
 
+        // The first rate until the server's CPU per message holds steady (see SteadyState): a 3-s warm-up measured the
+        // JIT's tiering, which took a fifth of the server's core in the window after it.
+        var warmUpWindow = TimeSpan.FromSeconds(Math.Min(10, profile.RoundTripWarmUpSeconds));
+        var windows = 0;
+        var warmUp = await SteadyState.WarmUpAsync(
+            async () => ((await StepAsync(profile.RoundTripRates[0], warmUpWindow, $"w{windows++}")).Cpu, warmUpWindow),
+            tolerance: 0.05,
+            maximum: TimeSpan.FromSeconds(profile.RoundTripWarmUpSeconds));
+        Console.Error.WriteLine($"  round trip: steady after {warmUp.TotalSeconds:N0} s");
+        results.Add("2. round trip: warm-up until the server's CPU per message held steady, s", target.Name, warmUp.TotalSeconds.ToString("N0", CultureInfo.InvariantCulture));
+
         var best = 0;
-        // Step -1 warms up (JIT, pools, caches) at the first rate and is not reported.
-        for (var step = -1; step < profile.RoundTripRates.Length; step++)
+        foreach (var rate in profile.RoundTripRates)
         {
-            var warmUp = step < 0;
-            var rate = profile.RoundTripRates[Math.Max(0, step)];
+            var (measured, cpu, lost, errors) = await StepAsync(rate, TimeSpan.FromSeconds(profile.RoundTripSeconds), $"r{rate}");
+            var row = $"2. round trip @ {rate:N0} msg/s, {clients:N0} clients: p50 / p99 / p99.9 ms";
+            results.Add(row, target.Name, measured.Summary() + string.Create(CultureInfo.InvariantCulture, $" ({cpu:N0} µs CPU/msg)") + (lost > 0 ? $", {lost} undelivered" : ""));
+            if (lost > 0 || errors > 0)
+            {
+                results.Fail(target.Name, $"round trip at {rate}/s: {lost} not delivered within 10 s, {errors} sends failed");
+            }
+
+            if (measured.Percentile(99) < 100 && lost == 0)
+            {
+                best = rate;
+            }
+        }
+
+        await CloseAsync(connections);
+        results.Add("2. round trip: highest offered msg/s with p99 < 100 ms", target.Name, best == 0 ? "none" : best.ToString("N0", CultureInfo.InvariantCulture));
+
+        // One window at a fixed offered rate (tag: unique per window, as message ids are idempotency keys): latency from each scheduled send, server CPU per message sent, messages
+        // not delivered within 10 s of the last send, sends refused.
+        async Task<(Latency Measured, double Cpu, int Lost, long Errors)> StepAsync(int rate, TimeSpan end, string tag)
+        {
             var measured = new Latency();
             Volatile.Write(ref latency, measured);
             due.Clear();
@@ -42,7 +71,6 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
             var usage = new ServerUsage(target);
             var interval = TimeSpan.FromSeconds(clients / (double)rate);
             var origin = Stopwatch.GetTimestamp();
-            var end = TimeSpan.FromSeconds(warmUp ? profile.RoundTripWarmUpSeconds : profile.RoundTripSeconds);
             var senders = Enumerable.Range(0, clients).Select(async i =>
             {
                 var pending = new List<Task>();
@@ -61,7 +89,7 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
                         await Task.Delay(wait, cancellationToken);
                     }
 
-                    var id = $"{i}:s{step + 1}n{n}";
+                    var id = $"{i}:{tag}n{n}";
                     due[id] = origin + (long)(at.TotalSeconds * Stopwatch.Frequency);
                     Interlocked.Increment(ref sent);
                     pending.Add(connections[i].SendAsync(group, id, CancellationToken.None).ContinueWith(
@@ -77,27 +105,7 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
                 await Task.Delay(50, cancellationToken);
             }
 
-            var cpu = usage.MicrosecondsPer(sent);
-            var lost = due.Count;
-            if (warmUp)
-            {
-                continue;
-            }
-
-            var row = $"2. round trip @ {rate:N0} msg/s, {clients:N0} clients: p50 / p99 / p99.9 ms";
-            results.Add(row, target.Name, measured.Summary() + string.Create(CultureInfo.InvariantCulture, $" ({cpu:N0} µs CPU/msg)") + (lost > 0 ? $", {lost} undelivered" : ""));
-            if (lost > 0 || errors > 0)
-            {
-                results.Fail(target.Name, $"round trip at {rate}/s: {lost} not delivered within 10 s, {errors} sends failed");
-            }
-
-            if (measured.Percentile(99) < 100 && lost == 0)
-            {
-                best = rate;
-            }
+            return (measured, usage.MicrosecondsPer(sent), due.Count, errors);
         }
-
-        await CloseAsync(connections);
-        results.Add("2. round trip: highest offered msg/s with p99 < 100 ms", target.Name, best == 0 ? "none" : best.ToString("N0", CultureInfo.InvariantCulture));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.Contracts;
@@ -34,8 +35,8 @@ public sealed partial class SessionService(
     ILogger<SessionService> logger)
 {
     // 15 s on average. Sessions cached together (every client reconnecting after a restart, a class signing in at
-    // nine) would otherwise come back for their database check together every 15 s, a burst of four queries a
-    // session that the round trip's tail paid for; spread by session id over 10-20 s, the checks stay even.
+    // nine) would otherwise come back for their database check together every 15 s, a burst of reads that the
+    // round trip's tail paid for; spread by session id over 10-20 s, the checks stay even.
     private static readonly TimeSpan RevalidateAfterShortest = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RevalidateAfterSpread = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<string, CachedSession> _byAccessHash = new(StringComparer.Ordinal);
@@ -85,7 +86,9 @@ public sealed partial class SessionService(
             return (null, SessionFailure.Unknown, null);
         }
 
-        var failure = await CheckAsync(db, session, LastActivity(session), now, cancellationToken).ConfigureAwait(false);
+        var disabled = await db.Users.AsNoTracking().Where(u => u.Id == session.UserId).Select(u => u.Disabled)
+            .SingleAsync(cancellationToken).ConfigureAwait(false);
+        var failure = await CheckAsync(session, disabled, LastActivity(session), now, cancellationToken).ConfigureAwait(false);
         if (failure != SessionFailure.None)
         {
             return (null, failure, session.UserId);
@@ -126,15 +129,15 @@ public sealed partial class SessionService(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-        var session = await db.Sessions.AsNoTracking()
-            .SingleOrDefaultAsync(s => s.AccessTokenHash == hash, cancellationToken).ConfigureAwait(false);
-        if (session is null)
+        var view = await ReadAsync(db, s => s.AccessTokenHash == hash, cancellationToken).ConfigureAwait(false);
+        if (view is null)
         {
             return (null, SessionFailure.Unknown);
         }
 
+        var session = view.Session;
         var lastActivity = cached is null ? session.LastActivityAt : Max(cached.LastActivity, session.LastActivityAt);
-        var failure = await CheckAsync(db, session, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        var failure = await CheckAsync(session, view.UserDisabled, lastActivity, now, cancellationToken).ConfigureAwait(false);
         if (failure == SessionFailure.None && now >= session.AccessExpiresAt)
         {
             failure = SessionFailure.Expired;
@@ -146,7 +149,7 @@ public sealed partial class SessionService(
             return (null, failure);
         }
 
-        var entry = await CacheAsync(db, session, cached, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        var entry = Cache(view, cached, lastActivity, now);
         Touch(entry, now);
         return (entry.Session, SessionFailure.None);
     }
@@ -172,36 +175,49 @@ public sealed partial class SessionService(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken).ConfigureAwait(false);
-        if (session is null)
+        var view = await ReadAsync(db, s => s.Id == sessionId, cancellationToken).ConfigureAwait(false);
+        if (view is null)
         {
             return SessionFailure.Unknown;
         }
 
+        var session = view.Session;
         var lastActivity = cached is null ? session.LastActivityAt : Max(cached.LastActivity, session.LastActivityAt);
-        var failure = await CheckAsync(db, session, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        var failure = await CheckAsync(session, view.UserDisabled, lastActivity, now, cancellationToken).ConfigureAwait(false);
         if (failure != SessionFailure.None)
         {
             return failure;
         }
 
-        var entry = await CacheAsync(db, session, cached, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        var entry = Cache(view, cached, lastActivity, now);
         Touch(entry, now);
         return SessionFailure.None;
     }
 
-    private async Task<CachedSession> CacheAsync(
-        VigilDbContext db, UserSession session, CachedSession? previous, DateTimeOffset lastActivity, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The session with what a request needs of its user (disabled or not, name, roles) in one query: every cached
+    /// session comes back here every 10-20 s, and four queries each (the session, the user twice, the roles) were a
+    /// measurable share of the server's core with 2,000 clients connected.
+    /// </summary>
+    private static Task<SessionView?> ReadAsync(
+        VigilDbContext db, Expression<Func<UserSession, bool>> which, CancellationToken cancellationToken) =>
+        (from s in db.Sessions.AsNoTracking().Where(which)
+         join u in db.Users on s.UserId equals u.Id
+         select new SessionView(
+             s,
+             u.UserName,
+             u.Disabled,
+             (from ur in db.UserRoles
+              join r in db.Roles on ur.RoleId equals r.Id
+              where ur.UserId == u.Id
+              select r.Name!).ToList()))
+        .SingleOrDefaultAsync(cancellationToken);
+
+    private CachedSession Cache(SessionView view, CachedSession? previous, DateTimeOffset lastActivity, DateTimeOffset now)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == session.UserId)
-            .Select(u => new { u.UserName }).SingleAsync(cancellationToken).ConfigureAwait(false);
-        var roles = await (from ur in db.UserRoles
-                           join r in db.Roles on ur.RoleId equals r.Id
-                           where ur.UserId == session.UserId
-                           select r.Name!).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var session = view.Session;
         var entry = new CachedSession(
-            new AuthenticatedSession(session.Id, session.UserId, user.UserName ?? "", roles),
+            new AuthenticatedSession(session.Id, session.UserId, view.UserName ?? "", view.Roles),
             session.AccessExpiresAt,
             now,
             lastActivity,
@@ -243,7 +259,7 @@ public sealed partial class SessionService(
     public void ForgetUser(Guid userId) => ForgetWhere(c => c.Session.UserId == userId);
 
     private async Task<SessionFailure> CheckAsync(
-        VigilDbContext db, UserSession session, DateTimeOffset lastActivity, DateTimeOffset now, CancellationToken cancellationToken)
+        UserSession session, bool userDisabled, DateTimeOffset lastActivity, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (session.RevokedAt is not null)
         {
@@ -261,9 +277,7 @@ public sealed partial class SessionService(
             return SessionFailure.Idle;
         }
 
-        var usable = await db.Users.AsNoTracking()
-            .AnyAsync(u => u.Id == session.UserId && !u.Disabled, cancellationToken).ConfigureAwait(false);
-        return usable ? SessionFailure.None : SessionFailure.Disabled;
+        return userDisabled ? SessionFailure.Disabled : SessionFailure.None;
     }
 
     private void Touch(CachedSession entry, DateTimeOffset now)
@@ -321,6 +335,8 @@ public sealed partial class SessionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} session(s) of user {UserId} revoked ({Reason})")]
     private partial void LogRevokedAll(Guid userId, int count, string reason);
+
+    private sealed record SessionView(UserSession Session, string? UserName, bool UserDisabled, List<string> Roles);
 
     private sealed class CachedSession(
         AuthenticatedSession session, DateTimeOffset accessExpiresAt, DateTimeOffset validatedAt, DateTimeOffset lastActivity,

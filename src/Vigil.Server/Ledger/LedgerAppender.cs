@@ -10,6 +10,10 @@ namespace Vigil.Server.Ledger;
 /// </summary>
 public sealed class LedgerAppender
 {
+    // Every group commit asks; compiled once instead of translated each time.
+    private static readonly CompiledPerModel<Func<VigilDbContext, CancellationToken, Task<long?>>> LastSequence = new(() =>
+        EF.CompileAsyncQuery((VigilDbContext db, CancellationToken _) => db.LedgerEntries.Max(e => (long?)e.Sequence)));
+
     public async Task AppendAsync(VigilDbContext db, IReadOnlyList<LedgerEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -24,7 +28,7 @@ public sealed class LedgerAppender
             throw new InvalidOperationException("Ledger entries are appended inside the transaction of the change they record.");
         }
 
-        var next = (await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken).ConfigureAwait(false) ?? -1) + 1;
+        var next = (await LastSequence.For(db)(db, cancellationToken).ConfigureAwait(false) ?? -1) + 1;
         var rows = new List<LedgerEntry>(events.Count);
         foreach (var e in events)
         {

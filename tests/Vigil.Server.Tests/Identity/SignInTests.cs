@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -7,6 +8,7 @@ using OtpNet;
 using Vigil.Client;
 using Vigil.Contracts;
 using Vigil.Server.Data;
+using Vigil.Server.Identity;
 using Vigil.Testing;
 
 namespace Vigil.Server.Tests.Identity;
@@ -184,6 +186,41 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/users/me")).StatusCode);
         _time.Advance(TimeSpan.FromSeconds(16));
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/users/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_user_disabled_behind_this_nodes_back_is_refused_within_twenty_seconds()
+    {
+        var (client, user) = await _factory.UserAsync("disabledelsewhere");
+        var http = await _factory.RawClientAsync(client);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/users/me")).StatusCode);
+
+        // Only the flag: the session itself stays unrevoked, so the user's own row is what must refuse it.
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<VigilDbContext>().Users.Where(u => u.Id == user.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Disabled, true));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(21));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/users/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_role_granted_behind_this_nodes_back_applies_within_twenty_seconds()
+    {
+        var (client, user) = await _factory.UserAsync("promotedelsewhere", VigilRoles.Clinician);
+        var request = new CreateUserRequest("promotedsx1", VigilServerFactory.UserPassword, "X", "promoted@example.org");
+        Assert.Equal(HttpStatusCode.Forbidden, (await Assert.ThrowsAsync<VigilApiException>(() => client.CreateUserAsync(request))).Status);
+
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<VigilUser>>();
+            Assert.True((await users.AddToRoleAsync((await users.FindByIdAsync(user.Id.ToString()))!, VigilRoles.Administrator)).Succeeded);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(21));
+        Assert.Equal(request.Username, (await client.CreateUserAsync(request)).Username);
     }
 
     [Fact]
