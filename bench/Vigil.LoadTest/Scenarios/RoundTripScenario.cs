@@ -60,8 +60,9 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
         await CloseAsync(connections);
         results.Add("2. round trip: highest offered msg/s with p99 < 100 ms", target.Name, best == 0 ? "none" : best.ToString("N0", CultureInfo.InvariantCulture));
 
-        // One window at a fixed offered rate (tag: unique per window, as message ids are idempotency keys): latency from each scheduled send, server CPU per message sent, messages
-        // not delivered within 10 s of the last send, sends refused.
+        // One window at a fixed offered rate: latency from each scheduled send, server CPU per message sent, messages
+        // not delivered within 10 s of the last send, sends refused. The tag makes message ids unique per window: they
+        // are idempotency keys, and a repeated one would be answered from the store without a push.
         async Task<(Latency Measured, double Cpu, int Lost, long Errors)> StepAsync(int rate, TimeSpan end, string tag)
         {
             var measured = new Latency();

@@ -24,6 +24,14 @@ public sealed class SignInTests : IAsyncLifetime
 
     public Task DisposeAsync() => _factory.DisposeAsync().AsTask();
 
+    /// <summary>A change made straight in the shared database, as another node would: this node's session cache has not
+    /// heard of it.</summary>
+    private async Task ElsewhereAsync(Func<IServiceProvider, Task> change)
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        await change(scope.ServiceProvider);
+    }
+
     [Fact]
     public async Task Wrong_password_is_a_401_problem()
     {
@@ -174,13 +182,10 @@ public sealed class SignInTests : IAsyncLifetime
         var http = await _factory.RawClientAsync(client);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/users/me")).StatusCode);
 
-        // What another node's sign-out everywhere leaves in the shared database; this node's cache has not heard of it.
-        await using (var scope = _factory.Services.CreateAsyncScope())
-        {
-            var revokedAt = _time.GetUtcNow();
-            await scope.ServiceProvider.GetRequiredService<VigilDbContext>().Sessions.Where(s => s.UserId == user.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, revokedAt).SetProperty(x => x.RevokedReason, "test"));
-        }
+        // What another node's sign-out everywhere leaves in the shared database.
+        var revokedAt = _time.GetUtcNow();
+        await ElsewhereAsync(services => services.GetRequiredService<VigilDbContext>().Sessions.Where(s => s.UserId == user.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, revokedAt).SetProperty(x => x.RevokedReason, "test")));
 
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/users/me")).StatusCode);
@@ -196,11 +201,8 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/users/me")).StatusCode);
 
         // Only the flag: the session itself stays unrevoked, so the user's own row is what must refuse it.
-        await using (var scope = _factory.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<VigilDbContext>().Users.Where(u => u.Id == user.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Disabled, true));
-        }
+        await ElsewhereAsync(services => services.GetRequiredService<VigilDbContext>().Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Disabled, true)));
 
         _time.Advance(TimeSpan.FromSeconds(21));
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/users/me")).StatusCode);
@@ -213,11 +215,11 @@ public sealed class SignInTests : IAsyncLifetime
         var request = new CreateUserRequest("promotedsx1", VigilServerFactory.UserPassword, "X", "promoted@example.org");
         Assert.Equal(HttpStatusCode.Forbidden, (await Assert.ThrowsAsync<VigilApiException>(() => client.CreateUserAsync(request))).Status);
 
-        await using (var scope = _factory.Services.CreateAsyncScope())
+        await ElsewhereAsync(async services =>
         {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<VigilUser>>();
+            var users = services.GetRequiredService<UserManager<VigilUser>>();
             Assert.True((await users.AddToRoleAsync((await users.FindByIdAsync(user.Id.ToString()))!, VigilRoles.Administrator)).Succeeded);
-        }
+        });
 
         _time.Advance(TimeSpan.FromSeconds(21));
         Assert.Equal(request.Username, (await client.CreateUserAsync(request)).Username);
