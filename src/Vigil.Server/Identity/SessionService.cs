@@ -80,20 +80,20 @@ public sealed partial class SessionService(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         var hash = TokenHash.Of(refreshToken);
-        var session = await db.Sessions.SingleOrDefaultAsync(s => s.RefreshTokenHash == hash, cancellationToken).ConfigureAwait(false);
-        if (session is null)
+        var view = await ReadAsync(db, s => s.RefreshTokenHash == hash, cancellationToken).ConfigureAwait(false);
+        if (view is null)
         {
             return (null, SessionFailure.Unknown, null);
         }
 
-        var disabled = await db.Users.AsNoTracking().Where(u => u.Id == session.UserId).Select(u => u.Disabled)
-            .SingleAsync(cancellationToken).ConfigureAwait(false);
-        var failure = await CheckAsync(session, disabled, LastActivity(session), now, cancellationToken).ConfigureAwait(false);
+        var session = view.Session;
+        var failure = await CheckAsync(session, view.UserDisabled, LastActivity(session), now, cancellationToken).ConfigureAwait(false);
         if (failure != SessionFailure.None)
         {
             return (null, failure, session.UserId);
         }
 
+        db.Sessions.Attach(session);
         Forget(session.AccessTokenHash);
         var access = tokens.NewToken("vat_");
         var refresh = tokens.NewToken("vrt_");
@@ -127,30 +127,14 @@ public sealed partial class SessionService(
             return (cached.Session, SessionFailure.None);
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-        var view = await ReadAsync(db, s => s.AccessTokenHash == hash, cancellationToken).ConfigureAwait(false);
-        if (view is null)
-        {
-            return (null, SessionFailure.Unknown);
-        }
-
-        var session = view.Session;
-        var lastActivity = cached is null ? session.LastActivityAt : Max(cached.LastActivity, session.LastActivityAt);
-        var failure = await CheckAsync(session, view.UserDisabled, lastActivity, now, cancellationToken).ConfigureAwait(false);
-        if (failure == SessionFailure.None && now >= session.AccessExpiresAt)
-        {
-            failure = SessionFailure.Expired;
-        }
-
-        if (failure != SessionFailure.None)
+        var (entry, failure) = await RevalidateAsync(s => s.AccessTokenHash == hash, cached, now, byAccessToken: true, cancellationToken)
+            .ConfigureAwait(false);
+        if (entry is null)
         {
             _byAccessHash.TryRemove(hash, out _);
             return (null, failure);
         }
 
-        var entry = Cache(view, cached, lastActivity, now);
-        Touch(entry, now);
         return (entry.Session, SessionFailure.None);
     }
 
@@ -173,25 +157,42 @@ public sealed partial class SessionService(
             return SessionFailure.None;
         }
 
+        return (await RevalidateAsync(s => s.Id == sessionId, cached, now, byAccessToken: false, cancellationToken).ConfigureAwait(false)).Failure;
+    }
+
+    /// <summary>
+    /// Asks the database about a session that is not cached or is due for revalidation; a live one is cached again
+    /// and its activity recorded. Only a request that presents the access token is refused for the token's expiry
+    /// (a hub connection outlives the token it connected with).
+    /// </summary>
+    private async Task<(CachedSession? Entry, SessionFailure Failure)> RevalidateAsync(
+        Expression<Func<UserSession, bool>> which, CachedSession? cached, DateTimeOffset now, bool byAccessToken,
+        CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-        var view = await ReadAsync(db, s => s.Id == sessionId, cancellationToken).ConfigureAwait(false);
+        var view = await ReadAsync(db, which, cancellationToken).ConfigureAwait(false);
         if (view is null)
         {
-            return SessionFailure.Unknown;
+            return (null, SessionFailure.Unknown);
         }
 
         var session = view.Session;
         var lastActivity = cached is null ? session.LastActivityAt : Max(cached.LastActivity, session.LastActivityAt);
         var failure = await CheckAsync(session, view.UserDisabled, lastActivity, now, cancellationToken).ConfigureAwait(false);
+        if (failure == SessionFailure.None && byAccessToken && now >= session.AccessExpiresAt)
+        {
+            failure = SessionFailure.Expired;
+        }
+
         if (failure != SessionFailure.None)
         {
-            return failure;
+            return (null, failure);
         }
 
         var entry = Cache(view, cached, lastActivity, now);
         Touch(entry, now);
-        return SessionFailure.None;
+        return (entry, SessionFailure.None);
     }
 
     /// <summary>
