@@ -1,4 +1,5 @@
-# Sourced by test.sh and bench/run.sh: installs Debian's Chromium, PostgreSQL and redis-server when missing, starts a
+# Sourced by test.sh and bench/run.sh: installs Debian's Chromium, PostgreSQL, redis-server and the two XMPP servers
+# the load benchmark compares against (prosody, ejabberd; the load program starts its own instances) when missing, starts a
 # throwaway PostgreSQL cluster (initdb + pg_ctl in a temp folder, as the postgres user, on a free loopback port) and a
 # redis-server on a free loopback port, exports VIGIL_TEST_POSTGRES and VIGIL_TEST_REDIS, and stops and deletes both
 # however the caller ends (EXIT trap). Set SERVICES_CPUS (a taskset CPU list) to pin both servers.
@@ -26,6 +27,8 @@ install_missing() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  [ -x /usr/bin/prosody ] || missing+=(prosody)
+  [ -x /usr/sbin/ejabberdctl ] || missing+=(ejabberd)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "==> install ${missing[*]}"
     as_root apt-get update -qq
@@ -77,7 +80,14 @@ start_services() {
     local redis_port
     redis_port=$(free_port)
     echo "==> start redis-server (port $redis_port)"
-    pinned redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >/dev/null &
+    # A plain command in the background, not the pinned function: a function runs in a subshell, $! would be that
+    # subshell, and killing it left redis-server running after the tests.
+    local redis=(redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no)
+    if [ -n "${SERVICES_CPUS:-}" ]; then
+      taskset -c "$SERVICES_CPUS" "${redis[@]}" >/dev/null &
+    else
+      "${redis[@]}" >/dev/null &
+    fi
     redis_pid=$!
     export VIGIL_TEST_REDIS="127.0.0.1:$redis_port"
   fi

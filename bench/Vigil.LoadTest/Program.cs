@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using Vigil.LoadTest.Measurement;
 using Vigil.LoadTest.Scenarios;
 using Vigil.LoadTest.Targets;
@@ -12,7 +13,7 @@ namespace Vigil.LoadTest;
 /// </summary>
 internal static class LoadProgram
 {
-    private static readonly string[] AllTargets = ["b0", "b1", "sqlite", "postgres", "postgres2"];
+    private static readonly string[] AllTargets = ["b0", "b1", "sqlite", "postgres", "postgres2", "prosody", "ejabberd"];
     private static readonly string[] AllScenarios = ["ingest", "roundtrip", "fanout", "connections", "history", "storm"];
 
     public static async Task<int> Main(string[] args)
@@ -20,7 +21,7 @@ internal static class LoadProgram
         var smoke = new Option<bool>("--smoke") { Description = "Small and short (CI, under 3 minutes) instead of the full run" };
         var targets = new Option<string[]>("--targets")
         {
-            Description = "Servers: b0 (Kestrel WebSocket echo), b1 (bare SignalR), sqlite, postgres (1 node + Redis), postgres2 (2 nodes + Redis)",
+            Description = "Servers: b0 (Kestrel WebSocket echo), b1 (bare SignalR), sqlite, postgres (1 node + Redis), postgres2 (2 nodes + Redis), prosody and ejabberd (XMPP, archive on; round trip only)",
             DefaultValueFactory = _ => AllTargets,
             AllowMultipleArgumentsPerToken = true,
         };
@@ -71,6 +72,10 @@ internal static class LoadProgram
             }
 
             results.AddRatios(results.RowStartingWith(IngestScenario.Rate), "B1 bare SignalR", "1. ingest: as % of B1");
+            // Server CPU per message does not depend on the load generator: the fairest single ratio between servers.
+            var compared = profile.RoundTripRates.Contains(1000) ? 1000 : profile.RoundTripRates[0];
+            results.AddRatios(RoundTripScenario.Row(compared, profile.RoundTripClients), "Vigil SQLite",
+                string.Create(CultureInfo.InvariantCulture, $"2. round trip: server CPU per message at {compared:N0} msg/s, as % of Vigil SQLite's"));
             var table = $"Machine: {Machine.Describe()}; servers pinned to CPU {Pinning.ServerCpus ?? "any"}, load generator to CPU {Pinning.LoadCpus ?? "any"}. " +
                 $"{(parse.GetValue(smoke) ? "Smoke" : "Full")} run, {clock.Elapsed.TotalMinutes:N1} min.\n\n" + results.ToMarkdown();
             Console.WriteLine(table);
@@ -97,17 +102,28 @@ internal static class LoadProgram
             "b1" => new BaselineTarget("hub"),
             "sqlite" => new VigilTarget("sqlite", 1),
             "postgres" => new VigilTarget("postgres", 1),
+            "prosody" => new ProsodyTarget(),
+            "ejabberd" => new EjabberdTarget(),
             _ => new VigilTarget("postgres", 2),
         };
         Console.Error.WriteLine($"== {target.Name}");
         var clock = Stopwatch.StartNew();
-        await target.StartAsync();
+        try
+        {
+            await target.StartAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            results.Fail(target.Name, $"did not start: {e.GetType().Name}: {e.Message}");
+            return;
+        }
+
         Scenario[] scenarios =
         [
             new IngestScenario(profile), new RoundTripScenario(profile), new FanOutScenario(profile),
             new ConnectionsScenario(profile), new ReconnectStormScenario(profile),
         ];
-        foreach (var scenario in scenarios.Where(s => chosen.Contains(s.Name) && s.Supports(target)))
+        foreach (var scenario in scenarios.Where(s => chosen.Contains(s.Name) && s.Supports(target) && target.Supports(s.Name)))
         {
             try
             {

@@ -14,6 +14,9 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
 {
     public override string Name => "roundtrip";
 
+    /// <summary>The row of one offered load; its cells carry the server's CPU per message as their number.</summary>
+    public static string Row(int rate, int clients) => string.Create(CultureInfo.InvariantCulture, $"2. round trip @ {rate:N0} msg/s, {clients:N0} clients: p50 / p99 / p99.9 ms");
+
     public override async Task RunAsync(Target target, Results results, CancellationToken cancellationToken)
     {
         var clients = profile.RoundTripClients;
@@ -41,14 +44,28 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
         results.Add("2. round trip: warm-up until the server's CPU per message held steady, s", target.Name, warmUp.TotalSeconds.ToString("N0", CultureInfo.InvariantCulture));
 
         var best = 0;
+        int? saturatedAt = null;
         foreach (var rate in profile.RoundTripRates)
         {
+            var row = Row(rate, clients);
+            if (saturatedAt is { } lower)
+            {
+                // A server that fell 10 times behind the criterion, or could not deliver, at a lower load would only
+                // queue more: each higher step would take minutes of acks and measure nothing new.
+                results.Add(row, target.Name, string.Create(CultureInfo.InvariantCulture, $"not offered (saturated at {lower:N0})"));
+                continue;
+            }
+
             var (measured, cpu, lost, errors) = await StepAsync(rate, TimeSpan.FromSeconds(profile.RoundTripSeconds), $"r{rate}");
-            var row = $"2. round trip @ {rate:N0} msg/s, {clients:N0} clients: p50 / p99 / p99.9 ms";
-            results.Add(row, target.Name, measured.Summary() + string.Create(CultureInfo.InvariantCulture, $" ({cpu:N0} µs CPU/msg)") + (lost > 0 ? $", {lost} undelivered" : ""));
+            results.Add(row, target.Name, measured.Summary() + string.Create(CultureInfo.InvariantCulture, $" ({cpu:N0} µs CPU/msg)") + (lost > 0 ? $", {lost} undelivered" : ""), cpu);
             if (lost > 0 || errors > 0)
             {
                 results.Fail(target.Name, $"round trip at {rate}/s: {lost} not delivered within 10 s, {errors} sends failed");
+            }
+
+            if (lost > 0 || errors > 0 || measured.Percentile(99) >= 1000)
+            {
+                saturatedAt = rate;
             }
 
             if (measured.Percentile(99) < 100 && lost == 0)

@@ -24,9 +24,12 @@ internal abstract class Target : IAsyncDisposable
 
     public abstract IReadOnlyList<ServerProcess> Processes { get; }
 
-    public TimeSpan CpuTime => Processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.CpuTime);
+    public virtual TimeSpan CpuTime => Processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.CpuTime);
 
-    public long ResidentBytes => Processes.Sum(p => p.ResidentBytes() ?? 0);
+    public virtual long ResidentBytes => Processes.Sum(p => p.ResidentBytes() ?? 0);
+
+    /// <summary>Whether the scenario of that name applies to this server (the XMPP servers run only the one-to-one round trip).</summary>
+    public virtual bool Supports(string scenario) => true;
 
     public abstract Task StartAsync();
 
