@@ -123,7 +123,7 @@ internal static class LoadProgram
             new IngestScenario(profile), new RoundTripScenario(profile), new FanOutScenario(profile),
             new ConnectionsScenario(profile), new ReconnectStormScenario(profile),
         ];
-        foreach (var scenario in scenarios.Where(s => chosen.Contains(s.Name) && s.Supports(target) && target.Supports(s.Name)))
+        foreach (var scenario in scenarios.Where(s => chosen.Contains(s.Name) && s.Supports(target)))
         {
             try
             {

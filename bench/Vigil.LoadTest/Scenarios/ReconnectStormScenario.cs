@@ -16,7 +16,7 @@ internal sealed class ReconnectStormScenario(Profile profile) : Scenario
 {
     public override string Name => "storm";
 
-    public override bool Supports(Target target) => target.Durable;
+    public override bool Supports(Target target) => target.Durable && base.Supports(target);
 
     public override async Task RunAsync(Target target, Results results, CancellationToken cancellationToken)
     {

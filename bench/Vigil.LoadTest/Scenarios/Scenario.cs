@@ -8,7 +8,7 @@ internal abstract class Scenario
 {
     public abstract string Name { get; }
 
-    public virtual bool Supports(Target target) => true;
+    public virtual bool Supports(Target target) => target.Supports(Name);
 
     public abstract Task RunAsync(Target target, Results results, CancellationToken cancellationToken);
 
