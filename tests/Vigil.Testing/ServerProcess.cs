@@ -99,28 +99,10 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{dll} did not start");
-        // The last lines either stream wrote, for the reason when the server dies (the runtime writes some to stdout).
-        var lastLines = new System.Text.StringBuilder();
-        DataReceivedEventHandler keep = (_, e) =>
-        {
-            lock (lastLines)
-            {
-                if (e.Data is not null)
-                {
-                    lastLines.AppendLine(e.Data);
-                    if (lastLines.Length > 4000)
-                    {
-                        lastLines.Remove(0, lastLines.Length - 4000);
-                    }
-                }
-            }
-        };
-        process.OutputDataReceived += keep;
-        process.ErrorDataReceived += keep;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // The runtime writes some of the reason for a crash to stdout.
+        var output = OutputTail.Of(process);
         var server = new ServerProcess(process, address);
-        await server.WaitUntilReadyAsync(lastLines);
+        await server.WaitUntilReadyAsync(output);
         return server;
     }
 
@@ -141,7 +123,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async Task WaitUntilReadyAsync(System.Text.StringBuilder lastLines)
+    private async Task WaitUntilReadyAsync(OutputTail output)
     {
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
@@ -149,12 +131,6 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                string output;
-                lock (lastLines)
-                {
-                    output = lastLines.ToString();
-                }
-
                 throw new InvalidOperationException($"The server exited with code {_process.ExitCode}: {output}");
             }
 

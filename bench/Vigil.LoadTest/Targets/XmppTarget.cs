@@ -16,8 +16,8 @@ internal abstract class XmppTarget : Target
 {
     private const string Domain = "localhost";
     private const string Password = "load-test-password";
-    private readonly System.Text.StringBuilder _lastLines = new();
     private Process? _process;
+    private OutputTail? _output;
     private int _prepared;
 
     protected XmppTarget(string package)
@@ -65,33 +65,19 @@ internal abstract class XmppTarget : Target
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException($"{Package} did not start");
-        DataReceivedEventHandler keep = (_, e) =>
-        {
-            lock (_lastLines)
-            {
-                _lastLines.AppendLine(e.Data);
-                if (_lastLines.Length > 4000)
-                {
-                    _lastLines.Remove(0, _lastLines.Length - 4000);
-                }
-            }
-        };
-        _process.OutputDataReceived += keep;
-        _process.ErrorDataReceived += keep;
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _output = OutputTail.Of(_process);
 
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{Package} exited with code {_process.ExitCode}: {LastLines()}");
+                throw new InvalidOperationException($"{Package} exited with code {_process.ExitCode}: {_output}");
             }
 
             try
             {
-                // Listening is not enough for ejabberd, which accepts before its modules are up: a registration must work.
+                // Ready when an account can be registered, not when the port is open: the modules must be up too.
                 await XmppConnection.RegisterAsync(Endpoint, Domain, "ready", Password, CancellationToken.None);
                 break;
             }
@@ -192,14 +178,6 @@ internal abstract class XmppTarget : Target
     }
 
     private IPEndPoint Endpoint => new(IPAddress.Loopback, Port);
-
-    private string LastLines()
-    {
-        lock (_lastLines)
-        {
-            return _lastLines.ToString();
-        }
-    }
 
     private List<int> Tree()
     {
