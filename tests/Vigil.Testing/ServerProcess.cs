@@ -24,16 +24,20 @@ public sealed class ServerProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Resident memory of the server process, from /proc (Linux), in bytes; null where unavailable.</summary>
-    public long? ResidentBytes()
+    public long? ResidentBytes() => ResidentBytesOf(_process.Id);
+
+    /// <summary>Resident memory of any process, from /proc/PID/status (Linux), in bytes; null where unavailable or gone.</summary>
+    public static long? ResidentBytesOf(int processId)
     {
-        var status = $"/proc/{_process.Id}/status";
-        if (!File.Exists(status))
+        try
+        {
+            var line = File.ReadLines($"/proc/{processId}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 
     /// <summary>CPU time (user and system, all threads) the server has used so far; zero once it has exited.</summary>

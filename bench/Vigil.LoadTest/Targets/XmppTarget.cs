@@ -42,7 +42,7 @@ internal abstract class XmppTarget : Target
     /// <summary>CPU time of the server's process tree (ejabberd's scripts start the Erlang VM as a child).</summary>
     public override TimeSpan CpuTime => TimeSpan.FromSeconds(Tree().Sum(ProcessCpuTicks) / 100.0);
 
-    public override long ResidentBytes => Tree().Sum(ProcessResidentBytes);
+    public override long ResidentBytes => Tree().Sum(pid => ServerProcess.ResidentBytesOf(pid) ?? 0);
 
     public override bool Supports(string scenario) => scenario == "roundtrip";
 
@@ -220,19 +220,6 @@ internal abstract class XmppTarget : Target
 
     private static long ProcessCpuTicks(int pid) =>
         Stat(pid) is { } fields ? long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture) : 0;
-
-    private static long ProcessResidentBytes(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-    }
 
     private static string PackageVersion(string package)
     {
