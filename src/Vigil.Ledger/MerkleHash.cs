@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Vigil.Ledger;
@@ -15,10 +16,18 @@ public static class MerkleHash
     /// <summary>SHA-256(0x00 ‖ entry).</summary>
     public static byte[] Leaf(ReadOnlySpan<byte> entry)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([LeafPrefix]);
-        hash.AppendData(entry);
-        return hash.GetHashAndReset();
+        // One call into the crypto library (an incremental hash is a context allocated and freed per leaf).
+        var rented = entry.Length < 1024 ? null : ArrayPool<byte>.Shared.Rent(1 + entry.Length);
+        var buffer = rented is null ? stackalloc byte[1 + entry.Length] : rented.AsSpan(0, 1 + entry.Length);
+        buffer[0] = LeafPrefix;
+        entry.CopyTo(buffer[1..]);
+        var hash = SHA256.HashData(buffer);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return hash;
     }
 
     /// <summary>SHA-256(0x01 ‖ left ‖ right).</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -29,11 +30,16 @@ internal static class DirectInsert
             ?? throw new InvalidOperationException("DirectInsert runs inside the caller's transaction.");
         var entityType = db.Model.FindEntityType(typeof(TEntity))
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
-        var plan = Plans.GetOrAdd(entityType, type => Plan.For(type, db.GetService<ISqlGenerationHelper>()));
-
         var connection = transaction.Connection!;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        var plan = Plans.GetOrAdd(entityType, (type, factory) => Plan.For(type, db.GetService<ISqlGenerationHelper>(), factory), command);
+        if (plan.BindsNatively && connection is SqliteConnection sqlite)
+        {
+            SqliteStatementInsert.Insert(sqlite, plan.Sql, plan.Columns, rows, cancellationToken);
+            return;
+        }
+
         if (connection.CanCreateBatch)
         {
             // Over a network (PostgreSQL) the round trip is the cost: every row of the chunk goes in one.
@@ -55,7 +61,7 @@ internal static class DirectInsert
             return;
         }
 
-        // In-process (SQLite): one prepared statement, executed per row.
+        // In-process (SQLite) with a column only Microsoft.Data.Sqlite knows how to bind: one command, executed per row.
         command.CommandText = plan.Sql;
         foreach (var row in rows)
         {
@@ -76,19 +82,35 @@ internal static class DirectInsert
         }
     }
 
-    private sealed record Column(string ParameterName, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool Nullable);
+    /// <summary>The columns of <typeparamref name="TEntity"/> that SQLite's own statement cannot bind by position
+    /// (with their type mapping); when there are any, its rows go through Microsoft.Data.Sqlite.</summary>
+    internal static IReadOnlyList<string> UnboundColumns<TEntity>(DbContext db)
+    {
+        var entityType = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
+        using var command = db.Database.GetDbConnection().CreateCommand();
+        var plan = Plan.For(entityType, db.GetService<ISqlGenerationHelper>(), command);
+        return [.. plan.Columns.Where(c => c.Sqlite is null).Select(c => $"{c.ParameterName} ({c.Mapping.GetType().Name}, {c.Mapping.ClrType.Name})")];
+    }
+
+    /// <param name="Sqlite">How the column binds on SQLite's own statement (null: through Microsoft.Data.Sqlite).</param>
+    internal sealed record Column(string ParameterName, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool Nullable, SqliteStatementInsert.Binding? Sqlite);
 
     private sealed record Plan(string Sql, Column[] Columns)
     {
-        public static Plan For(IEntityType entityType, ISqlGenerationHelper sql)
+        public bool BindsNatively { get; } = Columns.All(c => c.Sqlite is not null);
+
+        public static Plan For(IEntityType entityType, ISqlGenerationHelper sql, DbCommand factory)
         {
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
             var properties = entityType.GetProperties().ToArray();
-            var columns = properties.Select((p, i) => new Column(
-                sql.GenerateParameterName("p" + i),
-                p.GetRelationalTypeMapping(),
-                p.GetGetter(),
-                p.IsNullable)).ToArray();
+            var columns = properties.Select((p, i) =>
+            {
+                var name = sql.GenerateParameterName("p" + i);
+                var mapping = p.GetRelationalTypeMapping();
+                // A parameter made the way EF makes it shows the SQLite type EF asks for.
+                var probe = mapping.CreateParameter(factory, name, null, p.IsNullable);
+                return new Column(name, mapping, p.GetGetter(), p.IsNullable, SqliteStatementInsert.BindingOf(mapping, probe));
+            }).ToArray();
             var names = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
             var values = string.Join(", ", columns.Select(c => c.ParameterName));
             return new Plan($"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ({values})", columns);
