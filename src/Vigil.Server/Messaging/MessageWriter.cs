@@ -17,7 +17,7 @@ namespace Vigil.Server.Messaging;
 public sealed partial class MessageWriter : BackgroundService
 {
     private readonly Channel<WriteCommand> _queue;
-    private readonly IServiceScopeFactory _scopes;
+    private readonly WriterContexts _contexts;
     private readonly TimeProvider _time;
     private readonly IIdGenerator _ids;
     private readonly IChatEventSink _events;
@@ -31,7 +31,7 @@ public sealed partial class MessageWriter : BackgroundService
     private readonly Search.SearchIndexSignal _search;
 
     public MessageWriter(
-        IServiceScopeFactory scopes,
+        WriterContexts contexts,
         TimeProvider time,
         IIdGenerator ids,
         IChatEventSink events,
@@ -50,7 +50,7 @@ public sealed partial class MessageWriter : BackgroundService
         _ledger = ledger;
         _keys = keys;
         _dataKeys = dataKeys;
-        _scopes = scopes;
+        _contexts = contexts;
         _time = time;
         _ids = ids;
         _events = events;
@@ -145,8 +145,8 @@ public sealed partial class MessageWriter : BackgroundService
     {
         // Not the stopping token: a batch that has started is finished, so shutdown never half-applies it.
         var cancellationToken = CancellationToken.None;
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        await using var lease = await _contexts.LeaseAsync(cancellationToken).ConfigureAwait(false);
+        var db = lease.Db;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // A failed batch is rolled back whole and replayed command by command, so EF's savepoint around SaveChanges
         // would only add two round trips per batch.

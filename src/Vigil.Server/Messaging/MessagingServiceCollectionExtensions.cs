@@ -9,6 +9,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<MessageQueries>();
         services.AddSingleton<WriterMetrics>();
+        services.AddSingleton<Data.WriterContexts>();
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
         return services;
