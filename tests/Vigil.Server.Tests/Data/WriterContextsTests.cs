@@ -33,6 +33,7 @@ public sealed class WriterContextsTests : IAsyncLifetime
             await using var transaction = await lease.Db.Database.BeginTransactionAsync();
             Assert.Equal(1L, await lease.Db.Database.SqlQueryRaw<long>("SELECT foreign_keys AS Value FROM pragma_foreign_keys").SingleAsync());
             Assert.Equal(2L, await lease.Db.Database.SqlQueryRaw<long>("SELECT synchronous AS Value FROM pragma_synchronous").SingleAsync());
+            Assert.Equal(30_000L, await lease.Db.Database.SqlQueryRaw<long>("SELECT timeout AS Value FROM pragma_busy_timeout").SingleAsync());
         }
 
         Assert.Equal(ConnectionState.Open, first.State);
