@@ -33,7 +33,7 @@ internal static class DirectInsert
         var connection = transaction.Connection!;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        var plan = Plans.GetOrAdd(entityType, (type, factory) => Plan.For(type, db.GetService<ISqlGenerationHelper>(), factory), command);
+        var plan = Plans.GetOrAdd(entityType, static (type, state) => Plan.For(type, state.db.GetService<ISqlGenerationHelper>(), state.command), (db, command));
         if (plan.BindsNatively && connection is SqliteConnection sqlite)
         {
             SqliteStatementInsert.Insert(sqlite, plan.Sql, plan.Columns, rows, cancellationToken);
