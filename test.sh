@@ -42,6 +42,32 @@ VIGIL_TEST_DATABASE=postgres dotnet test tests/Vigil.Server.Tests --no-build -c 
 # Totals from the TRX files, not from dotnet test's own summary (which CI does not read).
 passed=0 failed=0 skipped=0 total=0
 shopt -s nullglob
+
+# Every failed test again, with the first lines of its message and where it failed, just above the totals: a CI log
+# that keeps only its tail still says which test failed and why.
+for trx in "$results"/*.trx; do
+  awk -v file="$(basename "$trx")" '
+    function unescape(s) { gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&amp;/, "\\&", s); return s }
+    /<UnitTestResult / {
+      failing = ($0 ~ /outcome="(Failed|Error|Timeout|Aborted)"/); part = ""; lines = 0
+      if (failing && match($0, /testName="[^"]*"/)) print "FAILED " unescape(substr($0, RSTART + 10, RLENGTH - 11)) " (" file ")"
+    }
+    failing && /<Message>/ { part = "message"; sub(/.*<Message>/, "") }
+    failing && /<StackTrace>/ { part = "stack"; sub(/.*<StackTrace>/, "") }
+    failing && part == "message" {
+      line = $0; closed = sub(/<\/Message>.*/, "", line)
+      if (lines++ < 6) print "    " unescape(line)
+      if (closed) part = ""
+    }
+    failing && part == "stack" {
+      line = $0; closed = sub(/<\/StackTrace>.*/, "", line)
+      if (line ~ / in .*Tests.*:line [0-9]+/) { print "    " unescape(line); part = "" }
+      if (closed) part = ""
+    }
+    /<\/UnitTestResult>/ { failing = 0 }
+  ' "$trx"
+done
+
 for trx in "$results"/*.trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
