@@ -1,5 +1,7 @@
+using System.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using SQLitePCL;
 
 namespace Vigil.Server.Data;
 
@@ -9,7 +11,7 @@ namespace Vigil.Server.Data;
 /// so a batch on whichever pooled connection came next (one a reader had just used) found the index pages the batch
 /// before had written gone, and read them back from the files. On PostgreSQL a pooled context per batch.
 /// </summary>
-public sealed class WriterContexts(IServiceProvider services) : IAsyncDisposable
+public sealed partial class WriterContexts(IServiceProvider services, ILogger<WriterContexts> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private SqliteConnection? _connection;
@@ -19,28 +21,64 @@ public sealed class WriterContexts(IServiceProvider services) : IAsyncDisposable
     /// <summary>A context for one batch; disposing the lease returns it (the SQLite connection stays open).</summary>
     public async Task<Lease> LeaseAsync(CancellationToken cancellationToken)
     {
-        if (_dedicated is null && !_pooled)
+        var dedicated = _dedicated;
+        if (dedicated is null && !_pooled)
         {
-            await OpenAsync(cancellationToken).ConfigureAwait(false);
+            dedicated = await OpenAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (_dedicated is null)
+        if (dedicated is null)
         {
             var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
             return new Lease(scope.ServiceProvider.GetRequiredService<VigilDbContext>(), scope);
         }
 
-        return new Lease(new VigilDbContext(_dedicated), null);
+        return new Lease(new VigilDbContext(dedicated), null);
     }
 
-    private async Task OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// After a failed batch. A pooled connection per batch would have recovered by itself; the writer's own one is
+    /// checked: if it was closed, or is still inside a transaction (its rollback failed as well, as after an I/O
+    /// error), every later batch would fail on it, so the next lease opens a new one. A healthy connection is kept
+    /// (a retried send's unique-key failure leaves it as it was).
+    /// </summary>
+    public async Task RecoverAsync()
+    {
+        await _opening.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_connection is null)
+            {
+                return;
+            }
+
+            var state = _connection.State;
+            var inTransaction = state == ConnectionState.Open && raw.sqlite3_get_autocommit(_connection.Handle) == 0;
+            if (state == ConnectionState.Open && !inTransaction)
+            {
+                return;
+            }
+
+            LogReopening(state, inTransaction);
+            var broken = _connection;
+            (_connection, _dedicated) = (null, null);
+            await broken.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    /// <summary>The writer's own connection's options, opened if need be; null on PostgreSQL.</summary>
+    private async Task<DbContextOptions<VigilDbContext>?> OpenAsync(CancellationToken cancellationToken)
     {
         await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_dedicated is not null || _pooled)
             {
-                return;
+                return _dedicated;
             }
 
             await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
@@ -48,10 +86,13 @@ public sealed class WriterContexts(IServiceProvider services) : IAsyncDisposable
             if (!pooled.Database.IsSqlite())
             {
                 _pooled = true;
-                return;
+                return null;
             }
 
-            var connection = new SqliteConnection(pooled.Database.GetConnectionString());
+            // Not pooled: it is opened once, and one replaced after a failure must really close (a pooled one would
+            // go back to the pool with its transaction and come straight back to the next open).
+            var connection = new SqliteConnection(
+                new SqliteConnectionStringBuilder(pooled.Database.GetConnectionString()) { Pooling = false }.ToString());
             // Opened here, so EF never closes it between batches (it closes only what it opened itself); the
             // settings every connection gets on opening are applied here for the same reason.
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -59,6 +100,7 @@ public sealed class WriterContexts(IServiceProvider services) : IAsyncDisposable
             _connection = connection;
             _dedicated = new DbContextOptionsBuilder<VigilDbContext>(services.GetRequiredService<DbContextOptions<VigilDbContext>>())
                 .UseSqlite(connection).Options;
+            return _dedicated;
         }
         finally
         {
@@ -75,6 +117,9 @@ public sealed class WriterContexts(IServiceProvider services) : IAsyncDisposable
 
         _opening.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A failed batch left the group-commit writer's SQLite connection {State} (inside a transaction: {InTransaction}); the next batch opens a new one")]
+    private partial void LogReopening(ConnectionState state, bool inTransaction);
 
     public sealed class Lease(VigilDbContext db, AsyncServiceScope? scope) : IAsyncDisposable
     {

@@ -143,6 +143,20 @@ public sealed partial class MessageWriter : BackgroundService
 
     private async Task RunAsync(List<WriteCommand> commands, bool optimistic)
     {
+        try
+        {
+            await ApplyAsync(commands, optimistic).ConfigureAwait(false);
+        }
+        catch
+        {
+            // After the transaction and the lease are disposed: whether the connection survived is known only then.
+            await _contexts.RecoverAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task ApplyAsync(List<WriteCommand> commands, bool optimistic)
+    {
         // Not the stopping token: a batch that has started is finished, so shutdown never half-applies it.
         var cancellationToken = CancellationToken.None;
         await using var lease = await _contexts.LeaseAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,9 @@
 using System.Data;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Vigil.Client;
+using Vigil.Contracts;
 using Vigil.Server.Data;
 using Vigil.Testing;
 
@@ -43,5 +46,73 @@ public sealed class WriterContextsTests : IAsyncLifetime
         }
 
         Assert.Equal(ConnectionState.Open, first.State);
+    }
+
+    [Fact]
+    public async Task A_connection_left_inside_a_transaction_by_a_failed_batch_is_replaced_and_sending_carries_on()
+    {
+        var (alice, _) = await _factory.UserAsync("alice");
+        using var client = alice;
+        var (bob, bobUser) = await _factory.UserAsync("bob");
+        bob.Dispose();
+        var conversation = await client.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+        await client.SendMessageAsync(conversation.Id, "before");
+
+        var contexts = _factory.Services.GetRequiredService<WriterContexts>();
+        DbConnection writers;
+        await using (var lease = await contexts.LeaseAsync(CancellationToken.None))
+        {
+            writers = lease.Db.Database.GetDbConnection();
+            if (lease.Db.Database.IsSqlite())
+            {
+                // What a rollback that failed too (an I/O error) leaves behind: a transaction nobody will end.
+                await using var begin = writers.CreateCommand();
+                begin.CommandText = "BEGIN IMMEDIATE;";
+                await begin.ExecuteNonQueryAsync();
+            }
+        }
+
+        // The first send may meet the broken connection (its batch fails, the connection is replaced); the next may not.
+        client.SendRetries = 0;
+        try
+        {
+            await client.SendMessageAsync(conversation.Id, "first after");
+        }
+        catch (VigilApiException)
+        {
+        }
+
+        var after = await client.SendMessageAsync(conversation.Id, "second after");
+
+        Assert.Contains(await client.GetMessagesAsync(conversation.Id), m => m.Id == after.Id && m.Body == "second after");
+        await using var next = await contexts.LeaseAsync(CancellationToken.None);
+        if (next.Db.Database.IsSqlite())
+        {
+            Assert.Equal(ConnectionState.Open, next.Db.Database.GetDbConnection().State);
+            Assert.NotSame(writers, next.Db.Database.GetDbConnection());
+            Assert.Equal(ConnectionState.Closed, writers.State);
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_batch_that_left_the_connection_healthy_keeps_it()
+    {
+        var contexts = _factory.Services.GetRequiredService<WriterContexts>();
+        DbConnection first;
+        await using (var lease = await contexts.LeaseAsync(CancellationToken.None))
+        {
+            first = lease.Db.Database.GetDbConnection();
+            await using var transaction = await lease.Db.Database.BeginTransactionAsync();
+            await Assert.ThrowsAnyAsync<DbException>(() => lease.Db.Database.ExecuteSqlRawAsync("SELECT * FROM NoSuchTable"));
+        }
+
+        await contexts.RecoverAsync();
+
+        await using var second = await contexts.LeaseAsync(CancellationToken.None);
+        if (second.Db.Database.IsSqlite())
+        {
+            Assert.Same(first, second.Db.Database.GetDbConnection());
+            Assert.Equal(ConnectionState.Open, first.State);
+        }
     }
 }
