@@ -7,7 +7,7 @@ namespace Vigil.Ledger;
 public static class MerkleHash
 {
     public const int Size = 32;
-    internal const byte LeafPrefix = 0x00;
+    private const byte LeafPrefix = 0x00;
     private const byte NodePrefix = 0x01;
 
     /// <summary>MTH({}) = SHA-256 of the empty string.</summary>
