@@ -115,14 +115,11 @@ public sealed partial class MessageWriter : BackgroundService
     {
         try
         {
-            // Optimistic even for one command: at low load most batches hold a single send, and the lookup of its
-            // client id before the insert was one more query in every such commit. A retried send fails on the
-            // unique index instead and is replayed below, where the lookup finds what the first attempt stored.
-            await RunAsync(batch, optimistic: true).ConfigureAwait(false);
+            await RunAsync(batch, optimistic: batch.Count > 1).ConfigureAwait(false);
         }
-        catch (Exception exception)
+        catch (Exception exception) when (batch.Count > 1)
         {
-            // A retried send or one bad command must not sink its neighbours: each command again, alone.
+            // A retried send (unique index) or one bad command must not sink its neighbours: replay each alone.
             LogBatchReplayed(exception.GetType().Name, batch.Count);
             foreach (var command in batch)
             {
@@ -136,6 +133,11 @@ public sealed partial class MessageWriter : BackgroundService
                     command.Failed(single);
                 }
             }
+        }
+        catch (Exception exception)
+        {
+            LogCommandFailed(exception, batch[0].GetType().Name);
+            batch[0].Failed(exception);
         }
     }
 
@@ -191,7 +193,7 @@ public sealed partial class MessageWriter : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Group commit of {Count} command(s) rolled back ({Reason}); replaying each alone")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group commit of {Count} commands rolled back ({Reason}); replaying them one by one")]
     private partial void LogBatchReplayed(string reason, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Write command {Command} failed")]
