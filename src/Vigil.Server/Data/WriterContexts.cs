@@ -9,31 +9,51 @@ namespace Vigil.Server.Data;
 /// The contexts the group-commit writer works in. On SQLite every batch runs on one connection, open for the writer's
 /// life: SQLite drops a connection's whole page cache when the database changed since that connection last read it,
 /// so a batch on whichever pooled connection came next (one a reader had just used) found the index pages the batch
-/// before had written gone, and read them back from the files. On PostgreSQL a pooled context per batch.
+/// before had written gone, and read them back from the files. A lease of that connection is exclusive until it is
+/// disposed: two batches on one SQLite connection would share its transaction. On PostgreSQL a pooled context per batch.
 /// </summary>
 public sealed partial class WriterContexts(IServiceProvider services, ILogger<WriterContexts> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
+    private readonly SemaphoreSlim _leased = new(1, 1);
     private SqliteConnection? _connection;
     private DbContextOptions<VigilDbContext>? _dedicated;
     private bool _pooled;
 
-    /// <summary>A context for one batch; disposing the lease returns it (the SQLite connection stays open).</summary>
+    /// <summary>
+    /// A context for one batch; disposing the lease returns it (the SQLite connection stays open). On SQLite it waits
+    /// for the lease before it to be disposed.
+    /// </summary>
     public async Task<Lease> LeaseAsync(CancellationToken cancellationToken)
     {
-        var dedicated = _dedicated;
-        if (dedicated is null && !_pooled)
+        if (_pooled)
         {
-            dedicated = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return Pooled();
         }
 
-        if (dedicated is null)
+        await _leased.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-            return new Lease(scope.ServiceProvider.GetRequiredService<VigilDbContext>(), scope);
-        }
+            var dedicated = _dedicated ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (dedicated is null)
+            {
+                _leased.Release();
+                return Pooled();
+            }
 
-        return new Lease(new VigilDbContext(dedicated), null);
+            return new Lease(new VigilDbContext(dedicated), null, _leased);
+        }
+        catch
+        {
+            _leased.Release();
+            throw;
+        }
+    }
+
+    private Lease Pooled()
+    {
+        var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        return new Lease(scope.ServiceProvider.GetRequiredService<VigilDbContext>(), scope, null);
     }
 
     /// <summary>
@@ -116,13 +136,16 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
         }
 
         _opening.Dispose();
+        _leased.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A failed batch left the group-commit writer's SQLite connection {State} (inside a transaction: {InTransaction}); the next batch opens a new one")]
     private partial void LogReopening(ConnectionState state, bool inTransaction);
 
-    public sealed class Lease(VigilDbContext db, AsyncServiceScope? scope) : IAsyncDisposable
+    public sealed class Lease(VigilDbContext db, AsyncServiceScope? scope, SemaphoreSlim? held) : IAsyncDisposable
     {
+        private SemaphoreSlim? _held = held;
+
         public VigilDbContext Db => db;
 
         public async ValueTask DisposeAsync()
@@ -133,7 +156,14 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
             }
             else
             {
-                await db.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await db.DisposeAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Exchange(ref _held, null)?.Release();
+                }
             }
         }
     }

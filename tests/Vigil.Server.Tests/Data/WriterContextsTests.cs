@@ -18,10 +18,11 @@ public sealed class WriterContextsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
-    public async Task On_sqlite_every_batch_runs_on_one_connection_that_stays_open_with_the_connection_settings()
+    public async Task On_sqlite_every_batch_runs_alone_on_one_connection_that_stays_open_with_the_connection_settings()
     {
         var contexts = _factory.Services.GetRequiredService<WriterContexts>();
-        System.Data.Common.DbConnection first;
+        DbConnection first;
+        Task<WriterContexts.Lease>? next = null;
         await using (var lease = await contexts.LeaseAsync(CancellationToken.None))
         {
             first = lease.Db.Database.GetDbConnection();
@@ -33,6 +34,11 @@ public sealed class WriterContextsTests : IAsyncLifetime
                 return;
             }
 
+            // Two batches on one SQLite connection would share its transaction: the next lease waits for this one.
+            next = contexts.LeaseAsync(CancellationToken.None);
+            await Task.Delay(100);
+            Assert.False(next.IsCompleted);
+
             await using var transaction = await lease.Db.Database.BeginTransactionAsync();
             Assert.Equal(1L, await lease.Db.Database.SqlQueryRaw<long>("SELECT foreign_keys AS Value FROM pragma_foreign_keys").SingleAsync());
             Assert.Equal(2L, await lease.Db.Database.SqlQueryRaw<long>("SELECT synchronous AS Value FROM pragma_synchronous").SingleAsync());
@@ -40,6 +46,10 @@ public sealed class WriterContextsTests : IAsyncLifetime
         }
 
         Assert.Equal(ConnectionState.Open, first.State);
+        await using (await next!)
+        {
+        }
+
         await using (var second = await contexts.LeaseAsync(CancellationToken.None))
         {
             Assert.Same(first, second.Db.Database.GetDbConnection());
@@ -95,18 +105,30 @@ public sealed class WriterContextsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failed_batch_that_left_the_connection_healthy_keeps_it()
+    public async Task A_failed_batch_that_left_the_connection_healthy_keeps_it_and_the_running_writer_waits_for_it()
     {
+        var (alice, _) = await _factory.UserAsync("alice");
+        using var client = alice;
+        var (bob, bobUser) = await _factory.UserAsync("bob");
+        bob.Dispose();
+        var conversation = await client.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+
         var contexts = _factory.Services.GetRequiredService<WriterContexts>();
         DbConnection first;
+        Task<MessageDto> sent;
         await using (var lease = await contexts.LeaseAsync(CancellationToken.None))
         {
             first = lease.Db.Database.GetDbConnection();
             await using var transaction = await lease.Db.Database.BeginTransactionAsync();
+            // The server's own writer gets work now; on SQLite its batch must not run inside this transaction.
+            sent = client.SendMessageAsync(conversation.Id, "while leased");
+            await Task.Delay(200);
             await Assert.ThrowsAnyAsync<DbException>(() => lease.Db.Database.ExecuteSqlRawAsync("SELECT * FROM NoSuchTable"));
         }
 
         await contexts.RecoverAsync();
+        var message = await sent;
+        Assert.Contains(await client.GetMessagesAsync(conversation.Id), m => m.Id == message.Id);
 
         await using var second = await contexts.LeaseAsync(CancellationToken.None);
         if (second.Db.Database.IsSqlite())
