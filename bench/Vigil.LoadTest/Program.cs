@@ -67,6 +67,8 @@ internal static class LoadProgram
 
             if (chosen.Contains("history"))
             {
+                Console.Error.WriteLine("== writer at a fixed rate (Vigil SQLite)");
+                await WriterAtRateScenario.RunAsync(profile, results, ct);
                 Console.Error.WriteLine("== writer alone and history (Vigil SQLite)");
                 await WriterAndHistoryScenario.RunAsync(profile, results, ct);
             }

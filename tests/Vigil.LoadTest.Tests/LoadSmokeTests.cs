@@ -20,7 +20,7 @@ public sealed class LoadSmokeTests(ITestOutputHelper output)
 
         var header = lines.Single(l => l.StartsWith("| measure |", StringComparison.Ordinal));
         Assert.All(Servers, server => Assert.Contains(server, header, StringComparison.Ordinal));
-        foreach (var scenario in new[] { "1. ingest", "1b. writer alone", "2. round trip", "3. fan-out", "4. connections", "5. history", "6. reconnect storm" })
+        foreach (var scenario in new[] { "1. ingest", "1b. writer alone", "1c. writer at a fixed rate", "2. round trip", "3. fan-out", "4. connections", "5. history", "6. reconnect storm" })
         {
             Assert.Contains(lines, l => l.StartsWith("| " + scenario, StringComparison.Ordinal));
         }

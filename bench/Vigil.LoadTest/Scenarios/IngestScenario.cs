@@ -54,7 +54,8 @@ internal sealed class IngestScenario(Profile profile) : Scenario
                 return ((Interlocked.Read(ref sent) - before) / warmUpWindow.TotalSeconds, warmUpWindow);
             },
             tolerance: 0.03,
-            maximum: TimeSpan.FromSeconds(profile.IngestWarmUpSeconds));
+            maximum: TimeSpan.FromSeconds(profile.IngestWarmUpSeconds),
+            minimum: TimeSpan.FromSeconds(profile.IngestWarmUpMinimumSeconds));
         Console.Error.WriteLine($"  ingest: steady after {warmUp.TotalSeconds:N0} s; measuring {profile.IngestSeconds} s");
         var usage = new ServerUsage(target);
         var commitsBefore = await target.DatabaseCommitsAsync();

@@ -39,7 +39,8 @@ internal sealed class RoundTripScenario(Profile profile) : Scenario
         var warmUp = await SteadyState.WarmUpAsync(
             async () => ((await StepAsync(profile.RoundTripRates[0], warmUpWindow, $"w{windows++}")).Cpu, warmUpWindow),
             tolerance: 0.05,
-            maximum: TimeSpan.FromSeconds(profile.RoundTripWarmUpSeconds));
+            maximum: TimeSpan.FromSeconds(profile.RoundTripWarmUpSeconds),
+            minimum: TimeSpan.FromSeconds(profile.RoundTripWarmUpMinimumSeconds));
         Console.Error.WriteLine($"  round trip: steady after {warmUp.TotalSeconds:N0} s");
         results.Add("2. round trip: warm-up until the server's CPU per message held steady, s", target.Name, warmUp.TotalSeconds.ToString("N0", CultureInfo.InvariantCulture));
 

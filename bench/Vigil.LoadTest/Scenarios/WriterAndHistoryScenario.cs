@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Client;
@@ -46,17 +44,9 @@ internal static class WriterAndHistoryScenario
 
     private static async Task<(Guid Conversation, double MessagesPerCommit)> FillAsync(string folder, int messages, Results results, CancellationToken cancellationToken)
     {
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VIGIL_SERVER", AppContext.BaseDirectory);
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("Vigil:DataDirectory", folder);
-            builder.UseSetting("Vigil:Patients:SchedulerEnabled", "false");
-            builder.UseSetting("Logging:LogLevel:Default", "Error");
-        });
-        using var admin = new VigilClient(factory.Server.BaseAddress, factory.Server.CreateHandler());
-        await admin.SetupAsync(new CreateUserRequest("historian", Password, "History bench", "history@example.org"), cancellationToken);
-        await admin.SignInAsync("historian", Password, cancellationToken: cancellationToken);
-        var me = await admin.GetMeAsync(cancellationToken);
+        await using var factory = InProcessVigil.Start(folder);
+        var (admin, me) = await InProcessVigil.SetUpAsync(factory, "historian", Password, cancellationToken);
+        using var signedIn = admin;
         var other = await admin.CreateUserAsync(new CreateUserRequest("reader", Password, "Reader", "reader@example.org", [VigilRoles.Researcher]), cancellationToken);
         var conversation = await admin.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Group, [other.Id], "One million messages"), cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using SQLitePCL;
 
 namespace Vigil.Server.Data;
@@ -10,14 +11,17 @@ namespace Vigil.Server.Data;
 /// life: SQLite drops a connection's whole page cache when the database changed since that connection last read it,
 /// so a batch on whichever pooled connection came next (one a reader had just used) found the index pages the batch
 /// before had written gone, and read them back from the files. A lease of that connection is exclusive until it is
-/// disposed: two batches on one SQLite connection would share its transaction. On PostgreSQL a pooled context per batch.
+/// disposed: two batches on one SQLite connection would share its transaction. The contexts on it come from a pool of
+/// one: a new context builds EF's per-context services (the update pipeline, the query translators) when it first
+/// begins a transaction and saves, a cost paid per commit, which at a few messages a commit is paid every few messages.
+/// On PostgreSQL a pooled context per batch from the application's pool.
 /// </summary>
 public sealed partial class WriterContexts(IServiceProvider services, ILogger<WriterContexts> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private readonly SemaphoreSlim _leased = new(1, 1);
     private SqliteConnection? _connection;
-    private DbContextOptions<VigilDbContext>? _dedicated;
+    private PooledDbContextFactory<VigilDbContext>? _dedicated;
     private bool _pooled;
 
     /// <summary>
@@ -41,7 +45,7 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
                 return Pooled();
             }
 
-            return new Lease(new VigilDbContext(dedicated), null, _leased);
+            return new Lease(dedicated.CreateDbContext(), null, _leased);
         }
         catch
         {
@@ -90,8 +94,8 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
         }
     }
 
-    /// <summary>The writer's own connection's options, opened if need be; null on PostgreSQL.</summary>
-    private async Task<DbContextOptions<VigilDbContext>?> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>Contexts on the writer's own connection, opened if need be; null on PostgreSQL.</summary>
+    private async Task<PooledDbContextFactory<VigilDbContext>?> OpenAsync(CancellationToken cancellationToken)
     {
         await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -118,8 +122,9 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await SqliteConnectionPragmas.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
             _connection = connection;
-            _dedicated = new DbContextOptionsBuilder<VigilDbContext>(services.GetRequiredService<DbContextOptions<VigilDbContext>>())
-                .UseSqlite(connection).Options;
+            _dedicated = new PooledDbContextFactory<VigilDbContext>(
+                new DbContextOptionsBuilder<VigilDbContext>(services.GetRequiredService<DbContextOptions<VigilDbContext>>()).UseSqlite(connection).Options,
+                poolSize: 1);
             return _dedicated;
         }
         finally

@@ -29,10 +29,17 @@ public sealed partial class SearchIndexer(
     public const int EntriesPerPass = 1000;
 
     /// <summary>
-    /// Index rows the writer applies in one batch at most (a chunk ends at an entry boundary, so one long message
-    /// may exceed it alone): small enough that a batch carrying a chunk is not noticeably slower to commit.
+    /// Index rows the writer applies in one batch at most while it is otherwise idle (catching up, rebuilding): a
+    /// chunk ends at an entry boundary, so one long message may exceed it alone.
     /// </summary>
     public const int RowsPerChunk = 1000;
+
+    /// <summary>
+    /// The same while the writer's batches carry other commands. Every send that arrives while a batch with a chunk
+    /// commits waits for it: with the writer alone at 1,000 msg/s, chunks of 1,000 rows made the batch p99 33–36 ms
+    /// and the ack p99 62–68 ms, chunks of 100 rows 15 ms and 22–28 ms, at the same CPU per message.
+    /// </summary>
+    public const int RowsPerChunkUnderLoad = 100;
 
     private const int BackOff = 3;
 
@@ -75,6 +82,9 @@ public sealed partial class SearchIndexer(
         }
     }
 
+    /// <summary>How many index rows the next chunk may hold, given the size of the writer's last batch.</summary>
+    public static int ChunkRows(int lastBatchSize) => lastBatchSize > 1 ? RowsPerChunkUnderLoad : RowsPerChunk;
+
     /// <summary>
     /// One pass; true when it read a full page and there may be more. A change committed while the pass runs has a
     /// later ledger entry and is indexed again by the next pass.
@@ -108,7 +118,7 @@ public sealed partial class SearchIndexer(
                 count += rows.TryGetValue(message, out var own) ? own.Count : 0;
             }
 
-            if (count >= RowsPerChunk || i == entries.Count - 1)
+            if (count >= ChunkRows(writer.LastBatchSize) || i == entries.Count - 1)
             {
                 var to = entries[i].Sequence;
                 var chunk = changed.SelectMany(m => rows.TryGetValue(m, out var own) ? own : []).ToList();

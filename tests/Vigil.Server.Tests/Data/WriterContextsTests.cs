@@ -61,11 +61,8 @@ public sealed class WriterContextsTests : IAsyncLifetime
     [Fact]
     public async Task A_connection_left_inside_a_transaction_by_a_failed_batch_is_replaced_and_sending_carries_on()
     {
-        var (alice, _) = await _factory.UserAsync("alice");
-        using var client = alice;
-        var (bob, bobUser) = await _factory.UserAsync("bob");
-        bob.Dispose();
-        var conversation = await client.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+        var (client, conversation) = await AliceAndBobAsync();
+        using var alice = client;
         await client.SendMessageAsync(conversation.Id, "before");
 
         var contexts = _factory.Services.GetRequiredService<WriterContexts>();
@@ -107,11 +104,8 @@ public sealed class WriterContextsTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_batch_that_left_the_connection_healthy_keeps_it_and_the_running_writer_waits_for_it()
     {
-        var (alice, _) = await _factory.UserAsync("alice");
-        using var client = alice;
-        var (bob, bobUser) = await _factory.UserAsync("bob");
-        bob.Dispose();
-        var conversation = await client.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id]));
+        var (client, conversation) = await AliceAndBobAsync();
+        using var alice = client;
 
         var contexts = _factory.Services.GetRequiredService<WriterContexts>();
         DbConnection first;
@@ -136,5 +130,14 @@ public sealed class WriterContextsTests : IAsyncLifetime
             Assert.Same(first, second.Db.Database.GetDbConnection());
             Assert.Equal(ConnectionState.Open, first.State);
         }
+    }
+
+    /// <summary>Alice signed in (the caller disposes her client) and her direct conversation with Bob.</summary>
+    private async Task<(VigilClient Alice, ConversationDto Conversation)> AliceAndBobAsync()
+    {
+        var (alice, _) = await _factory.UserAsync("alice");
+        var (bob, bobUser) = await _factory.UserAsync("bob");
+        bob.Dispose();
+        return (alice, await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [bobUser.Id])));
     }
 }
