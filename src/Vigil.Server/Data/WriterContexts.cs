@@ -26,7 +26,7 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
 
     /// <summary>
     /// A context for one batch; disposing the lease returns it (the SQLite connection stays open). On SQLite it waits
-    /// for the lease before it to be disposed.
+    /// until the lease before it has been disposed.
     /// </summary>
     public async Task<Lease> LeaseAsync(CancellationToken cancellationToken)
     {
