@@ -39,44 +39,78 @@ public sealed partial class ChatFanout(
     public Task MemberRemovedAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken) =>
         membership.RemoveAsync(conversationId, [userId], cancellationToken);
 
+    /// <summary>How many events may have sends under way before the loop waits for the oldest of them.</summary>
+    internal const int MaxEventsInFlight = 256;
+
+    /// <summary>
+    /// Starts each event's sends in commit order without waiting for the one before to finish. Behind the Redis
+    /// backplane a send finishes when Redis answers its PUBLISH, so waiting for each capped a node at one event per
+    /// round trip; on one node, one client slow to read held up every member's pushes. Order still holds: each
+    /// event's sends are issued on this loop in turn, Redis delivers one connection's PUBLISHes in the order sent,
+    /// and a SignalR connection writes messages in the order their writes began.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var inFlight = new Queue<Task>();
         await foreach (var chatEvent in _pending.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
-            try
+            inFlight.Enqueue(SendLoggedAsync(chatEvent));
+            while (inFlight.TryPeek(out var oldest) && oldest.IsCompleted)
             {
-                await SendAsync(chatEvent).ConfigureAwait(false);
+                _ = inFlight.Dequeue();
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+
+            if (inFlight.Count >= MaxEventsInFlight)
             {
-                LogFanoutFailed(exception, chatEvent.ConversationId);
+                await inFlight.Dequeue().WaitAsync(stoppingToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task SendAsync(ChatEvent chatEvent)
+    private async Task SendLoggedAsync(ChatEvent chatEvent)
+    {
+        try
+        {
+            await SendAsync(chatEvent).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: clients catch up on what was not pushed.
+        }
+        catch (Exception exception)
+        {
+            LogFanoutFailed(exception, chatEvent.ConversationId);
+        }
+    }
+
+    private Task SendAsync(ChatEvent chatEvent)
     {
         var members = hub.Clients.Group(ChatGroups.Conversation(chatEvent.ConversationId));
-        switch (chatEvent)
+        return chatEvent switch
         {
-            case MessageCreatedEvent created:
-                await members.MessageCreated(created.Message).ConfigureAwait(false);
-                foreach (var userId in created.Message.Mentions)
-                {
-                    await hub.Clients.Group(ChatGroups.User(userId)).Mentioned(created.Message).ConfigureAwait(false);
-                }
+            MessageCreatedEvent created => SendCreatedAsync(members, created.Message),
+            MessageEditedEvent edited => members.MessageEdited(edited.Message),
+            MessageDeletedEvent deleted => members.MessageDeleted(deleted.Message),
+            ReadReceiptEvent read => members.ReadReceipt(read.Receipt),
+            _ => Task.CompletedTask,
+        };
+    }
 
-                break;
-            case MessageEditedEvent edited:
-                await members.MessageEdited(edited.Message).ConfigureAwait(false);
-                break;
-            case MessageDeletedEvent deleted:
-                await members.MessageDeleted(deleted.Message).ConfigureAwait(false);
-                break;
-            case ReadReceiptEvent read:
-                await members.ReadReceipt(read.Receipt).ConfigureAwait(false);
-                break;
+    private Task SendCreatedAsync(IChatClient members, MessageDto message)
+    {
+        var toMembers = members.MessageCreated(message);
+        if (message.Mentions.Count == 0)
+        {
+            return toMembers;
         }
+
+        var sends = new List<Task>(1 + message.Mentions.Count) { toMembers };
+        foreach (var userId in message.Mentions)
+        {
+            sends.Add(hub.Clients.Group(ChatGroups.User(userId)).Mentioned(message));
+        }
+
+        return Task.WhenAll(sends);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Real-time push for conversation {ConversationId} failed; clients will catch up")]
