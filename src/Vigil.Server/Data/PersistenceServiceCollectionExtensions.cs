@@ -28,8 +28,8 @@ public static class PersistenceServiceCollectionExtensions
             services.AddDbContextPool<VigilDbContext, PostgresVigilDbContext>((provider, options) =>
             {
                 var vigil = provider.GetRequiredService<IOptions<VigilOptions>>().Value;
-                options.UseNpgsql(vigil.ConnectionString
-                        ?? throw new InvalidOperationException("Vigil:Database is postgres: set Vigil:ConnectionString."))
+                options.UseNpgsql(PostgresConnectionString.WithAutoPrepare(vigil.ConnectionString
+                        ?? throw new InvalidOperationException("Vigil:Database is postgres: set Vigil:ConnectionString.")))
                     .AddInterceptors(new PostgresWriteSerializer());
             });
         }
