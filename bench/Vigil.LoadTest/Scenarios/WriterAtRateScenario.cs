@@ -15,8 +15,8 @@ namespace Vigil.LoadTest.Scenarios;
 /// <summary>
 /// 1c, Vigil on SQLite only: the group-commit writer in this process (no network, no SignalR) offered sends on a
 /// fixed schedule, one conversation of 50 in turn, ledger, encryption and search index on. Latency from each send's
-/// scheduled time to its durable ack, and the writer's own batch and commit (fsync) times: what the round trip's
-/// tail owes to the writer, apart from the transport and the load generator.
+/// scheduled time to its durable ack, the writer's own batch and commit (fsync) times, and the I/O calls each message
+/// cost: what the round trip's tail owes to the writer, apart from the transport and the load generator.
 /// </summary>
 internal static class WriterAtRateScenario
 {
@@ -57,11 +57,13 @@ internal static class WriterAtRateScenario
                 meter.Reset();
                 process.Refresh();
                 var cpu = process.TotalProcessorTime;
+                var io = ProcessIo.Now();
                 var acks = await Offer(rate, TimeSpan.FromSeconds(profile.WriterSeconds));
+                var ioPerWindow = ProcessIo.Now() - io;
                 process.Refresh();
                 var perMessage = (process.TotalProcessorTime - cpu).TotalMicroseconds / acks.TotalCount;
                 results.Add(Row(rate), Column, string.Create(CultureInfo.InvariantCulture,
-                    $"{Ms(acks, 50)} / {Ms(acks, 99)} / {Ms(acks, 99.9)} (batch p99 {meter.BatchP99:0.0}, commit p99 {meter.CommitP99:0.0} ms; {meter.PerCommit:0.0} msg/commit; {perMessage:N0} µs CPU/msg)"));
+                    $"{Ms(acks, 50)} / {Ms(acks, 99)} / {Ms(acks, 99.9)} (batch p99 {meter.BatchP99:0.0}, commit p99 {meter.CommitP99:0.0} ms; {meter.PerCommit:0.0} msg/commit; {perMessage:N0} µs CPU/msg; {ioPerWindow.PerMessage(acks.TotalCount)})"));
             }
         }
         finally
