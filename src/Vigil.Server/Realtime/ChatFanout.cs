@@ -7,9 +7,9 @@ using Vigil.Server.Messaging;
 namespace Vigil.Server.Realtime;
 
 /// <summary>
-/// Pushes committed events to the members' connections, one event at a time in commit order, off the writer's
-/// thread so a slow client never holds up a commit. Delivery here is best effort by design: a client that misses a
-/// push notices the gap in sequence numbers and catches up from the database.
+/// Pushes committed events to the members' connections in commit order, off the writer's thread so a slow client
+/// never holds up a commit. Delivery here is best effort by design: a client that misses a push notices the gap in
+/// sequence numbers and catches up from the database.
 /// </summary>
 public sealed partial class ChatFanout(
     IHubContext<ChatHub, IChatClient> hub, IGroupMembership membership, ILogger<ChatFanout> logger)
