@@ -74,6 +74,7 @@ internal static class LoadProgram
             }
 
             results.AddRatios(results.RowStartingWith(IngestScenario.Rate), "B1 bare SignalR", "1. ingest: as % of B1");
+            results.AddRatios(results.RowStartingWith(ConnectionsScenario.MemoryAdded), "B1 bare SignalR", "4. connections: memory per idle connection added, as % of B1's");
             // Server CPU per message does not depend on the load generator: the fairest single ratio between servers.
             var compared = profile.RoundTripRates.Contains(1000) ? 1000 : profile.RoundTripRates[0];
             results.AddRatios(RoundTripScenario.Row(compared, profile.RoundTripClients), "Vigil SQLite",

@@ -13,6 +13,10 @@ namespace Vigil.LoadTest.Scenarios;
 internal sealed class ConnectionsScenario(Profile profile) : Scenario
 {
     public const string Memory = "4. connections: server memory per idle connection, KiB";
+
+    // What the resident size counts before the first connection differs between servers (a runtime's heap may
+    // already hold room for thousands of connections): the growth between the first and the last step does not.
+    public const string MemoryAdded = "4. connections: server memory per idle connection added";
     public override string Name => "connections";
 
     public override async Task RunAsync(Target target, Results results, CancellationToken cancellationToken)
@@ -21,6 +25,7 @@ internal sealed class ConnectionsScenario(Profile profile) : Scenario
         var prepared = await target.PrepareAsync(new Topology(users, []), cancellationToken);
         var open = new List<LoadConnection>();
         var before = target.ResidentBytes;
+        (int Count, long Bytes)? first = null;
         try
         {
             foreach (var step in profile.ConnectionSteps)
@@ -42,9 +47,17 @@ internal sealed class ConnectionsScenario(Profile profile) : Scenario
                 var rate = members.Count / clock.Elapsed.TotalSeconds;
                 open.AddRange(added);
                 await Task.Delay(profile.ConnectionSettle, cancellationToken);
-                var perConnection = (target.ResidentBytes - before) / 1024.0 / open.Count;
+                var resident = target.ResidentBytes;
+                var perConnection = (resident - before) / 1024.0 / open.Count;
                 results.Add($"{Memory}, at {step:N0}", target.Name, perConnection.ToString("N1", CultureInfo.InvariantCulture), perConnection);
                 results.Add($"4. connections: connects/s up to {step:N0}", target.Name, rate.ToString("N0", CultureInfo.InvariantCulture));
+                first ??= (open.Count, resident);
+            }
+
+            if (first is { } from && open.Count > from.Count)
+            {
+                var added = (target.ResidentBytes - from.Bytes) / 1024.0 / (open.Count - from.Count);
+                results.Add($"{MemoryAdded} from {from.Count:N0} to {open.Count:N0}, KiB", target.Name, added.ToString("N1", CultureInfo.InvariantCulture), added);
             }
         }
         finally
