@@ -49,6 +49,15 @@ public sealed class DatabaseCopyTests(LedgerDataFixture data) : IClassFixture<Le
         // New rows continue after the copied ones (identity sequences moved on).
         var sent = await alice.SendMessageAsync(conversation.Id, "Written on PostgreSQL");
         Assert.Equal(messages.Max(m => m.Sequence) + 1, sent.Sequence);
+        // The search index is not copied (each database keeps it its own way): the target's server rebuilds it.
+        var edited = messages.First(m => m.Body == "Take 5 mg").Id;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!(await alice.SearchAsync("mg")).Any(m => m.Id == edited) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(await alice.SearchAsync("mg"), m => m.Id == edited);
     }
 
     [Fact]

@@ -81,8 +81,7 @@ public sealed partial class SubjectErasure(
             destroyedCommitments = await db.CommitmentKeys.Where(k => commitmentSubjects.Contains(k.SubjectId))
                 .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             // The search index of the erased content is unusable without the key; its rows go too.
-            await db.SearchTerms.Where(t => db.Messages.Where(m => commitmentSubjects.Contains(m.ConversationId)).Select(m => m.Id).Contains(t.MessageId))
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            await Search.SearchPostings.For(db).RemoveConversationsAsync(db, commitmentSubjects, cancellationToken).ConfigureAwait(false);
             // A patient's profile and plans are sealed with the destroyed key; nothing more is scheduled or sent.
             await db.PatientProfiles.Where(p => p.Id == subjectId).ExecuteUpdateAsync(p => p
                 .SetProperty(x => x.Erased, true)

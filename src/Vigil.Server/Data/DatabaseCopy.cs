@@ -12,8 +12,8 @@ public sealed record TableCopy(string Table, long SourceRows, long TargetRows);
 /// <summary>
 /// Copies every row of one Vigil database into another, empty one of the current schema (SQLite to PostgreSQL when a
 /// deployment outgrows one node, or back). Rows keep their ids, sequences and stored bytes exactly, so ledger leaves,
-/// commitments and signatures still verify on the other side. Everything is written in one transaction: a failed
-/// copy leaves the target empty.
+/// commitments and signatures still verify on the other side; the search index is not copied but rebuilt by the
+/// target's server. Everything is written in one transaction: a failed copy leaves the target empty.
 /// </summary>
 public static class DatabaseCopy
 {
@@ -30,7 +30,9 @@ public static class DatabaseCopy
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
-        var tables = InDependencyOrder(target.Model);
+        // The search index is derived from the ledger and kept differently per database (Search/SearchPostings.cs):
+        // the target starts without it and its indexer rebuilds it.
+        var tables = InDependencyOrder(target.Model).Where(t => t.ClrType != typeof(Search.SearchTerm) && t.ClrType != typeof(Search.SearchCursor)).ToList();
         foreach (var table in tables)
         {
             if (await CountAsync(target, table, cancellationToken).ConfigureAwait(false) > 0)

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Vigil.Server.Data;
 using Vigil.Server.Messaging;
 
 namespace Vigil.Server.Search;
@@ -7,7 +6,7 @@ namespace Vigil.Server.Search;
 /// <summary>
 /// A bounded part of an indexing pass, applied by the group-commit writer inside one of its batches: moves the
 /// search cursor from <paramref name="from"/> to <paramref name="to"/> and replaces the index rows of the messages
-/// changed in that range. Its result is false when another node claimed the range first (nothing is written then).
+/// changed in that range (<see cref="ISearchPostings.ReplaceAsync"/>). Its result is false when another node claimed the range first (nothing is written then).
 /// </summary>
 internal sealed class IndexChunkCommand(long? from, long to, IReadOnlyList<Guid> changed, List<SearchTerm> rows) : WriteCommand<bool>
 {
@@ -26,12 +25,7 @@ internal sealed class IndexChunkCommand(long? from, long to, IReadOnlyList<Guid>
             return false;
         }
 
-        if (changed.Count > 0)
-        {
-            await db.SearchTerms.Where(t => changed.Contains(t.MessageId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            await DirectInsert.InsertAsync(db, rows, cancellationToken).ConfigureAwait(false);
-        }
-
+        await SearchPostings.For(db).ReplaceAsync(db, changed, rows, cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

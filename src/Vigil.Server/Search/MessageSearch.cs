@@ -25,9 +25,6 @@ public sealed class MessageSearch(VigilDbContext db, DataKeyStore dataKeys, Mess
     // Newest matches looked at before the text check; a query matching more than this finds the newest of them.
     private const int Candidates = 500;
 
-    // Postings counted per word to find the rarest; beyond this a word is simply common.
-    private const int RarityProbe = 5000;
-
     public async Task<IReadOnlyList<MessageDto>> SearchAsync(Guid userId, string? query, int? limit, CancellationToken cancellationToken)
     {
         var words = Validate(query, limit);
@@ -59,7 +56,8 @@ public sealed class MessageSearch(VigilDbContext db, DataKeyStore dataKeys, Mess
             return [];
         }
 
-        var candidates = await CandidatesAsync([.. keys.Keys], [.. termsOf.Values.Select(t => t.ToList())], cancellationToken).ConfigureAwait(false);
+        var candidates = await SearchPostings.For(db).CandidatesAsync(db, [.. keys.Keys], [.. termsOf.Values.Select(t => (IReadOnlyList<long>)[.. t])],
+            Candidates, cancellationToken).ConfigureAwait(false);
         var found = await db.Messages.AsNoTracking().Include(m => m.Attachments)
             .Where(m => candidates.Contains(m.Id) && m.DeletedAt == null)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -91,36 +89,6 @@ public sealed class MessageSearch(VigilDbContext db, DataKeyStore dataKeys, Mess
         {
             Signatures = signatures[r.Message.Id].Select(s => s.ToDto(r.Message.Version)).ToList(),
         })];
-    }
-
-    /// <summary>
-    /// The newest messages holding every word: the postings of the rarest word, newest first (UUIDv7 ids rise with
-    /// time), each kept when every other word's posting for the same message exists. Walking the rarest word keeps a
-    /// query with a common word ("the") as fast as one without it.
-    /// </summary>
-    private async Task<List<Guid>> CandidatesAsync(List<Guid> readable, List<List<long>> termsByWord, CancellationToken cancellationToken)
-    {
-        var ordered = termsByWord;
-        if (termsByWord.Count > 1)
-        {
-            var counts = new Dictionary<List<long>, int>();
-            foreach (var terms in termsByWord)
-            {
-                counts[terms] = await db.SearchTerms.Where(t => terms.Contains(t.Term)).Take(RarityProbe).CountAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            ordered = [.. termsByWord.OrderBy(t => counts[t])];
-        }
-
-        var rarest = ordered[0];
-        var query = db.SearchTerms.Where(t => rarest.Contains(t.Term) && readable.Contains(t.ConversationId));
-        foreach (var terms in ordered.Skip(1))
-        {
-            query = query.Where(t => db.SearchTerms.Any(other => terms.Contains(other.Term) && other.MessageId == t.MessageId));
-        }
-
-        return await query.OrderByDescending(t => t.MessageId).Select(t => t.MessageId).Take(Candidates)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static List<string> Validate(string? query, int? limit)

@@ -122,9 +122,6 @@ public sealed partial class SearchIndexer(
             {
                 var to = entries[i].Sequence;
                 var chunk = changed.SelectMany(m => rows.TryGetValue(m, out var own) ? own : []).ToList();
-                // In index order: a message's words land all over the term-ordered index, so rows inserted message by
-                // message visit each leaf page many times, and a page evicted in between is read (and spilled) again.
-                chunk.Sort(SearchTerm.IndexOrder);
                 var started = Stopwatch.GetTimestamp();
                 if (!await writer.SubmitAsync(new IndexChunkCommand(from, to, [.. changed], chunk), cancellationToken).ConfigureAwait(false))
                 {

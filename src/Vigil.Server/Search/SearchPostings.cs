@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Data;
+
+namespace Vigil.Server.Search;
+
+/// <summary>
+/// Where the search index's postings (a keyed word hash and the message holding it) are kept, per database: on
+/// SQLite an FTS5 table (<see cref="Fts5SearchPostings"/>), on PostgreSQL a term-ordered table
+/// (<see cref="TableSearchPostings"/>). Every method runs on the context's connection, and inside its current
+/// transaction when there is one: the indexer's chunks apply inside the group-commit writer's batch, together with
+/// the move of the search cursor.
+/// </summary>
+public interface ISearchPostings
+{
+    /// <summary>Replaces the postings of <paramref name="changed"/> messages with <paramref name="rows"/> (those of
+    /// their current text; none for a deleted or erased message).</summary>
+    Task ReplaceAsync(VigilDbContext db, IReadOnlyCollection<Guid> changed, IReadOnlyList<SearchTerm> rows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages, newest first, in <paramref name="readable"/> conversations, holding for
+    /// each word one of its hashes (a word has one hash per conversation key the caller holds).
+    /// </summary>
+    Task<List<Guid>> CandidatesAsync(VigilDbContext db, IReadOnlyList<Guid> readable, IReadOnlyList<IReadOnlyList<long>> termsByWord, int limit,
+        CancellationToken cancellationToken);
+
+    /// <summary>Removes every posting of the messages of these conversations (erasure).</summary>
+    Task RemoveConversationsAsync(VigilDbContext db, IReadOnlyCollection<Guid> conversationIds, CancellationToken cancellationToken);
+
+    /// <summary>Whether any posting of this message is stored.</summary>
+    Task<bool> HoldsAsync(VigilDbContext db, Guid messageId, CancellationToken cancellationToken);
+
+    /// <summary>Every stored term with the number of messages holding it: what the index holds, for diagnostics.</summary>
+    Task<Dictionary<long, int>> TermCountsAsync(VigilDbContext db, CancellationToken cancellationToken);
+
+    /// <summary>Empties the index (it rebuilds from the ledger once the search cursor is removed too); returns how many
+    /// messages' postings were removed.</summary>
+    Task<int> ClearAsync(VigilDbContext db, CancellationToken cancellationToken);
+}
+
+/// <summary>Picks the postings store of the context's database.</summary>
+public static class SearchPostings
+{
+    private static readonly ISearchPostings Fts5 = new Fts5SearchPostings();
+    private static readonly ISearchPostings Table = new TableSearchPostings();
+
+    public static ISearchPostings For(VigilDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Database.IsSqlite() ? Fts5 : Table;
+    }
+}
