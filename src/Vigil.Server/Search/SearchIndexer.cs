@@ -43,6 +43,9 @@ public sealed partial class SearchIndexer(
 
     private const int BackOff = 3;
 
+    // Messages decrypted and hashed between two turns given back to the thread pool.
+    private const int YieldEvery = 16;
+
     // Another node's commits are only seen by looking.
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
@@ -160,8 +163,16 @@ public sealed partial class SearchIndexer(
         var conversationIds = messages.Select(m => m.ConversationId).Distinct().ToList();
         var conversations = await db.Conversations.AsNoTracking().Where(c => conversationIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, cancellationToken).ConfigureAwait(false);
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
+            if (i % YieldEvery == YieldEvery - 1)
+            {
+                // A pass of 1,000 messages decrypts and hashes for tens of milliseconds; on a one-core server that
+                // burst would hold back every ack queued behind it.
+                await Task.Yield();
+            }
+
+            var message = messages[i];
             var subject = DataKeyStore.SubjectOf(conversations[message.ConversationId]);
             if (await dataKeys.GetAsync(db, subject, cancellationToken).ConfigureAwait(false) is { } key)
             {
