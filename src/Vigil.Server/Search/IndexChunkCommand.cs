@@ -6,7 +6,8 @@ namespace Vigil.Server.Search;
 /// <summary>
 /// A bounded part of an indexing pass, applied by the group-commit writer inside one of its batches: moves the
 /// search cursor from <paramref name="from"/> to <paramref name="to"/> and replaces the index rows of the messages
-/// changed in that range (<see cref="ISearchPostings.ReplaceAsync"/>). Its result is false when another node claimed the range first (nothing is written then).
+/// changed in that range (<see cref="ISearchPostings.ReplaceAsync"/>). Its result is false when another node claimed
+/// the range first (nothing is written then).
 /// </summary>
 internal sealed class IndexChunkCommand(long? from, long to, IReadOnlyList<Guid> changed, List<SearchTerm> rows) : WriteCommand<bool>
 {
