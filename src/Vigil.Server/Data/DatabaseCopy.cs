@@ -32,7 +32,7 @@ public static class DatabaseCopy
         ArgumentNullException.ThrowIfNull(target);
         // The search index is derived from the ledger and kept differently per database (Search/SearchPostings.cs):
         // the target starts without it and its indexer rebuilds it.
-        var tables = InDependencyOrder(target.Model).Where(t => t.ClrType != typeof(Search.SearchTerm) && t.ClrType != typeof(Search.SearchCursor)).ToList();
+        var tables = InDependencyOrder(target.Model).Where(t => t.ClrType != typeof(Search.SearchCursor)).ToList();
         foreach (var table in tables)
         {
             if (await CountAsync(target, table, cancellationToken).ConfigureAwait(false) > 0)

@@ -68,7 +68,6 @@ public class VigilDbContext : IdentityDbContext<VigilUser, VigilRole, Guid>
 
     public DbSet<SafetyScan> SafetyScans => Set<SafetyScan>();
 
-    public DbSet<Search.SearchTerm> SearchTerms => Set<Search.SearchTerm>();
 
     public DbSet<Search.SearchCursor> SearchCursors => Set<Search.SearchCursor>();
 
@@ -265,12 +264,6 @@ public class VigilDbContext : IdentityDbContext<VigilUser, VigilRole, Guid>
             client.Property(c => c.Scopes).HasMaxLength(500);
         });
 
-        builder.Entity<Search.SearchTerm>(term =>
-        {
-            // Looked up by term (the query), removed by message (edits, deletions, erasure).
-            term.HasKey(t => new { t.Term, t.MessageId });
-            term.HasIndex(t => t.MessageId);
-        });
         builder.Entity<Search.SearchCursor>(cursor =>
         {
             cursor.HasKey(c => c.Id);

@@ -173,20 +173,6 @@ internal sealed class Fts5SearchPostings : ISearchPostings
         return command;
     }
 
-    /// <summary>Runs on the context's connection (opened for the call when it was closed) and in its current
-    /// transaction, if any.</summary>
-    private static async Task<T> UsingConnectionAsync<T>(VigilDbContext db, Func<SqliteConnection, SqliteTransaction?, Task<T>> action,
-        CancellationToken cancellationToken)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await action((SqliteConnection)db.Database.GetDbConnection(), (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction())
-                .ConfigureAwait(false);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
-        }
-    }
+    private static Task<T> UsingConnectionAsync<T>(VigilDbContext db, Func<SqliteConnection, SqliteTransaction?, Task<T>> action, CancellationToken cancellationToken) =>
+        SearchPostings.OnConnectionAsync(db, (connection, transaction) => action((SqliteConnection)connection, (SqliteTransaction?)transaction), cancellationToken);
 }

@@ -1,12 +1,14 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Vigil.Server.Data;
 
 namespace Vigil.Server.Search;
 
 /// <summary>
 /// Where the search index's postings (a keyed word hash and the message holding it) are kept, per database: on
-/// SQLite an FTS5 table (<see cref="Fts5SearchPostings"/>), on PostgreSQL a term-ordered table
-/// (<see cref="TableSearchPostings"/>). Every method runs on the context's connection, and inside its current
+/// SQLite an FTS5 table (<see cref="Fts5SearchPostings"/>), on PostgreSQL a GIN-indexed array per message
+/// (<see cref="GinSearchPostings"/>). Every method runs on the context's connection, and inside its current
 /// transaction when there is one: the indexer's chunks apply inside the group-commit writer's batch, together with
 /// the move of the search cursor.
 /// </summary>
@@ -41,11 +43,26 @@ public interface ISearchPostings
 public static class SearchPostings
 {
     private static readonly ISearchPostings Fts5 = new Fts5SearchPostings();
-    private static readonly ISearchPostings Table = new TableSearchPostings();
+    private static readonly ISearchPostings Gin = new GinSearchPostings();
 
     public static ISearchPostings For(VigilDbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.Database.IsSqlite() ? Fts5 : Table;
+        return db.Database.IsSqlite() ? Fts5 : Gin;
+    }
+
+    /// <summary>Runs on the context's connection (opened for the call when it was closed) and in its current
+    /// transaction, if any: the stores' SQL is their own, but it joins the caller's unit of work.</summary>
+    internal static async Task<T> OnConnectionAsync<T>(VigilDbContext db, Func<DbConnection, DbTransaction?, Task<T>> action, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await action(db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction()).ConfigureAwait(false);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -13,8 +13,4 @@ public sealed class SearchTerm
     public Guid MessageId { get; set; }
 
     public Guid ConversationId { get; set; }
-
-    /// <summary>The order of the index's primary key (term, then message).</summary>
-    public static Comparison<SearchTerm> IndexOrder { get; } = (a, b) =>
-        a.Term != b.Term ? a.Term.CompareTo(b.Term) : a.MessageId.CompareTo(b.MessageId);
 }

@@ -6,7 +6,6 @@ using Vigil.Contracts;
 using Vigil.Server.Data;
 using Vigil.Server.Ledger;
 using Vigil.Server.Messaging;
-using Vigil.Server.Search;
 using Vigil.Testing;
 
 namespace Vigil.Server.Tests.Data;
@@ -118,14 +117,11 @@ public sealed class DirectInsertTests : IAsyncLifetime
             LeafHash = "00ff",
         };
         var key = new CommitmentKey { SubjectId = Guid.NewGuid(), Key = [0, 1, 2, 255], CreatedAt = sentAt };
-        var term = new SearchTerm { Term = long.MinValue, MessageId = full.Id, ConversationId = _conversationId };
 
         Assert.Equal(await StoredAsync(bare, "Id", bare.Id, direct: false), await StoredAsync(bare, "Id", bare.Id, direct: true));
         Assert.Equal(await StoredAsync(full, "Id", full.Id, direct: false), await StoredAsync(full, "Id", full.Id, direct: true));
         Assert.Equal(await StoredAsync(entry, "Sequence", entry.Sequence, direct: false), await StoredAsync(entry, "Sequence", entry.Sequence, direct: true));
         Assert.Equal(await StoredAsync(key, "SubjectId", key.SubjectId, direct: false), await StoredAsync(key, "SubjectId", key.SubjectId, direct: true));
-        // A search row points at a message: stored inside the same transaction as the full message.
-        Assert.Equal(await StoredAsync(term, "Term", term.Term, direct: false, full), await StoredAsync(term, "Term", term.Term, direct: true, full));
     }
 
     [Fact]
@@ -133,10 +129,10 @@ public sealed class DirectInsertTests : IAsyncLifetime
     {
         await using var scope = _factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-        // Every row of a send (message, ledger entry, search terms) takes the positional path on SQLite; on
+        // Every row of a send (message, ledger entry) takes the positional path on SQLite; on
         // PostgreSQL no column does (rows go in one batch per round trip there).
         var sqlite = db.Database.IsSqlite();
-        foreach (var unbound in new[] { DirectInsert.UnboundColumns<Message>(db), DirectInsert.UnboundColumns<LedgerEntry>(db), DirectInsert.UnboundColumns<SearchTerm>(db) })
+        foreach (var unbound in new[] { DirectInsert.UnboundColumns<Message>(db), DirectInsert.UnboundColumns<LedgerEntry>(db) })
         {
             if (sqlite)
             {
@@ -153,18 +149,12 @@ public sealed class DirectInsertTests : IAsyncLifetime
     /// Inserts <paramref name="row"/> through EF's change tracker or through DirectInsert, reads back each column's
     /// storage type and literal as the database holds them, and rolls back.
     /// </summary>
-    private async Task<string[]> StoredAsync<TEntity>(TEntity row, string keyProperty, object key, bool direct, object? parent = null)
+    private async Task<string[]> StoredAsync<TEntity>(TEntity row, string keyProperty, object key, bool direct)
         where TEntity : class
     {
         await using var scope = _factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        if (parent is not null)
-        {
-            db.Add(parent);
-            await db.SaveChangesAsync();
-        }
-
         if (direct)
         {
             await DirectInsert.InsertAsync(db, [row], CancellationToken.None);

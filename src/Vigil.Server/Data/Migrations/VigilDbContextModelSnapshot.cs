@@ -1171,24 +1171,6 @@ namespace Vigil.Server.Data.Migrations
                     b.ToTable("SearchCursors");
                 });
 
-            modelBuilder.Entity("Vigil.Server.Search.SearchTerm", b =>
-                {
-                    b.Property<long>("Term")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ConversationId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Term", "MessageId");
-
-                    b.HasIndex("MessageId");
-
-                    b.ToTable("SearchTerms");
-                });
-
             modelBuilder.Entity("Vigil.Server.Signatures.ElectronicSignature", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1181,24 +1181,6 @@ namespace Vigil.Server.Data.Postgres.Migrations
                     b.ToTable("SearchCursors");
                 });
 
-            modelBuilder.Entity("Vigil.Server.Search.SearchTerm", b =>
-                {
-                    b.Property<long>("Term")
-                        .HasColumnType("bigint");
-
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("ConversationId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Term", "MessageId");
-
-                    b.HasIndex("MessageId");
-
-                    b.ToTable("SearchTerms");
-                });
-
             modelBuilder.Entity("Vigil.Server.Signatures.ElectronicSignature", b =>
                 {
                     b.Property<Guid>("Id")
