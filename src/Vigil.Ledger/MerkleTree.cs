@@ -4,14 +4,33 @@ namespace Vigil.Ledger;
 /// Roots and proofs over a list of leaf hashes, exactly as RFC 9162 §2.1 defines them (MTH, PATH, PROOF). Works on
 /// any prefix of the list, so one list answers questions about every earlier tree size. The list may grow (the
 /// ledger is append-only); hashes of complete power-of-two subtrees never change, so they are kept, which makes a
-/// root or proof cost O(log n) hashes once the tree has been walked. Not thread-safe.
+/// root or proof cost O(log n) hashes once the tree has been walked. Or, without the leaves in memory, over a source
+/// of complete subtrees' hashes (a server's ledger keeps only one hash per block of leaves). Not thread-safe.
 /// </summary>
-public sealed class MerkleTree(IReadOnlyList<byte[]> leafHashes)
+public sealed class MerkleTree
 {
+    private readonly IReadOnlyList<byte[]>? _leafHashes;
+    private readonly Func<int, long, byte[]>? _completeSubtree;
+    private readonly long _size;
+
     // _perfect[h - 1][i] is the hash of the complete subtree of 2^h leaves starting at leaf i * 2^h.
     private readonly List<List<byte[]>> _perfect = [];
 
-    public long Size => leafHashes.Count;
+    public MerkleTree(IReadOnlyList<byte[]> leafHashes) => _leafHashes = leafHashes;
+
+    /// <summary>
+    /// A tree of <paramref name="size"/> leaves whose complete subtrees' hashes come from
+    /// <paramref name="completeSubtree"/>(height, index): the subtree of 2^height leaves starting at leaf
+    /// index · 2^height (height 0: a leaf). Every root or proof is made of such subtrees (RFC 9162 splits at powers of two).
+    /// </summary>
+    public MerkleTree(long size, Func<int, long, byte[]> completeSubtree)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        _size = size;
+        _completeSubtree = completeSubtree;
+    }
+
+    public long Size => _leafHashes?.Count ?? _size;
 
     /// <summary>MTH(D[0:size]).</summary>
     public byte[] Root(long size)
@@ -42,13 +61,19 @@ public sealed class MerkleTree(IReadOnlyList<byte[]> leafHashes)
         return proof;
     }
 
+    /// <summary>The hash of the complete subtree of 2^<paramref name="height"/> leaves starting at leaf
+    /// <paramref name="index"/> · 2^<paramref name="height"/>; it must lie within <see cref="Size"/>.</summary>
+    public byte[] CompleteSubtree(int height, long index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(height);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(height, 62);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, (Size >> height) - 1);
+        return Perfect(height, index);
+    }
+
     private byte[] Hash(long start, long count)
     {
-        if (count == 1)
-        {
-            return leafHashes[(int)start];
-        }
-
         if ((count & (count - 1)) == 0 && start % count == 0)
         {
             return Perfect(63 - (int)long.LeadingZeroCount(count), start / count);
@@ -60,9 +85,14 @@ public sealed class MerkleTree(IReadOnlyList<byte[]> leafHashes)
 
     private byte[] Perfect(int height, long index)
     {
+        if (_completeSubtree is not null)
+        {
+            return _completeSubtree(height, index);
+        }
+
         if (height == 0)
         {
-            return leafHashes[(int)index];
+            return _leafHashes![(int)index];
         }
 
         while (_perfect.Count < height)

@@ -102,6 +102,42 @@ public sealed class MerkleTreeTests
     }
 
     [Fact]
+    public void A_tree_over_complete_subtrees_hashes_gives_the_roots_and_proofs_of_one_over_the_leaves()
+    {
+        var leaves = new MerkleTree(Leaves);
+        var asked = new HashSet<(int, long)>();
+        var subtrees = new MerkleTree(MaxSize, (height, index) =>
+        {
+            asked.Add((height, index));
+            return leaves.CompleteSubtree(height, index);
+        });
+
+        foreach (var size in new long[] { 1, 2, 3, 64, 100, 255, 256, 257, MaxSize })
+        {
+            Assert.Equal(leaves.Root(size), subtrees.Root(size));
+            foreach (var index in new long[] { 0, size / 3, size - 1 })
+            {
+                Assert.Equal(leaves.InclusionProof(index, size), subtrees.InclusionProof(index, size));
+                Assert.Equal(leaves.ConsistencyProof(index + 1, size), subtrees.ConsistencyProof(index + 1, size));
+            }
+        }
+
+        // Only complete subtrees are asked for, each within the tree.
+        Assert.All(asked, a => Assert.True(((a.Item2 + 1) << a.Item1) <= MaxSize));
+    }
+
+    [Fact]
+    public void A_complete_subtree_outside_the_tree_is_refused()
+    {
+        var tree = new MerkleTree(Leaves.Take(6).ToList());
+
+        Assert.Equal(MerkleHash.Node(Leaves[4], Leaves[5]), tree.CompleteSubtree(1, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tree.CompleteSubtree(1, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tree.CompleteSubtree(3, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tree.CompleteSubtree(-1, 0));
+    }
+
+    [Fact]
     public void A_tampered_inclusion_proof_fails()
     {
         var tree = new MerkleTree(Leaves);

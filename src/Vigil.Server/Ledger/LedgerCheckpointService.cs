@@ -63,7 +63,13 @@ public sealed partial class LedgerCheckpointService(
             IssuedAt = now,
             Signature = Convert.ToBase64String(checkpoint.Sign(signingKey.Key)),
         };
-        var stored = await writer.SubmitAsync(new RecordCheckpointCommand(record), cancellationToken).ConfigureAwait(false);
+        var blocks = await tree.UnstoredAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await writer.SubmitAsync(new RecordCheckpointCommand(record, tree.BlockHeight, blocks), cancellationToken).ConfigureAwait(false);
+        if (blocks.Count > 0)
+        {
+            await tree.StoredAsync(blocks[^1].Index + 1, cancellationToken).ConfigureAwait(false);
+        }
+
         LogSigned(size);
         return stored;
     }

@@ -97,7 +97,7 @@ internal static class LedgerEndpoints
         var entry = await db.LedgerEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Sequence == sequence, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The ledger entry");
         var size = treeSize ?? await db.LedgerCheckpoints.MaxAsync(c => (long?)c.TreeSize, cancellationToken).ConfigureAwait(false) ?? sequence + 1;
-        return await tree.ReadAsync(db, t =>
+        return await tree.ReadAsync(db, [sequence, size - 1], t =>
         {
             if (size <= sequence || size > t.Size)
             {
@@ -112,7 +112,7 @@ internal static class LedgerEndpoints
 
     private static async Task<Ok<ConsistencyProofResponse>> ConsistencyProof(
         long first, long second, VigilDbContext db, LedgerTree tree, CancellationToken cancellationToken) =>
-        await tree.ReadAsync(db, t =>
+        await tree.ReadAsync(db, [first - 1, second - 1], t =>
         {
             if (first < 1 || first > second || second > t.Size)
             {

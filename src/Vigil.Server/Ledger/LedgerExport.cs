@@ -31,7 +31,7 @@ internal static class LedgerExport
         var rows = await LedgerEndpoints.Filter(db.LedgerEntries.AsNoTracking(), actor, action, target, from, to)
             .Where(e => e.Sequence > (after ?? -1)).OrderBy(e => e.Sequence).Take(MaxRows)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var proofs = await tree.ReadAsync(db, t => rows.ToDictionary(
+        var proofs = await tree.ReadAsync(db, rows.Select(r => r.Sequence).Append(checkpoint.TreeSize - 1), t => rows.ToDictionary(
             r => r.Sequence,
             r => r.Sequence < checkpoint.TreeSize ? t.InclusionProof(r.Sequence, checkpoint.TreeSize).Select(Convert.ToBase64String).ToList() : null),
             cancellationToken).ConfigureAwait(false);

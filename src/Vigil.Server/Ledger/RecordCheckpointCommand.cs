@@ -6,12 +6,14 @@ namespace Vigil.Server.Ledger;
 /// <summary>
 /// Stores a signed checkpoint through the single writer: a write from another connection would make the writer wait
 /// on SQLite's lock, which showed up as 200 ms p99 stalls in the load test. A checkpoint already stored for the same
-/// size is left as it is.
+/// size is left as it is. The roots of the tree's blocks completed since the last checkpoint are stored with it.
 /// </summary>
-internal sealed class RecordCheckpointCommand(LedgerCheckpointRecord record) : WriteCommand<LedgerCheckpointRecord>
+internal sealed class RecordCheckpointCommand(LedgerCheckpointRecord record, int blockHeight, IReadOnlyList<LedgerBlock> blocks)
+    : WriteCommand<LedgerCheckpointRecord>
 {
     protected override async Task<LedgerCheckpointRecord> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
+        await LedgerBlocks.StoreAsync(batch.Db, blockHeight, blocks, cancellationToken).ConfigureAwait(false);
         var existing = await batch.Db.LedgerCheckpoints.AsNoTracking()
             .SingleOrDefaultAsync(c => c.TreeSize == record.TreeSize, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
