@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Vigil.Server.Conversations;
 using Vigil.Server.Data;
 
@@ -8,11 +8,12 @@ namespace Vigil.Server.Keys;
 
 /// <summary>
 /// Unwraps and caches data keys. Keys are created in the transaction that creates their subject and cached only once
-/// read back committed, so a rolled-back transaction never leaves a key that only this process knows.
+/// read back committed, so a rolled-back transaction never leaves a key that only this process knows; cached for a
+/// bounded time (<see cref="KeyCache"/>), so an erasure on another node reaches this one.
 /// </summary>
-public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks)
+public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks, TimeProvider time, IOptions<KeysOptions> options)
 {
-    private readonly ConcurrentDictionary<Guid, byte[]> _keys = new();
+    private readonly KeyCache _keys = new(time, options.Value);
 
     /// <summary>Whose key encrypts a conversation: the patient's for patient conversations (so erasing the patient
     /// reaches every one of them), the conversation's own otherwise.</summary>
@@ -29,7 +30,7 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks)
     public async Task<(byte[]? Key, bool Created)> GetOrCreateAsync(VigilDbContext db, Guid subjectId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (_keys.TryGetValue(subjectId, out var cached))
+        if (_keys.TryGet(subjectId, out var cached))
         {
             return (cached, false);
         }
@@ -43,7 +44,7 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks)
             }
 
             var key = ContentCipher.Unwrap(keks.Get(stored.KeyEncryptionKeyId), subjectId, stored.WrappedKey);
-            _keys[subjectId] = key;
+            _keys.Set(subjectId, key);
             return (key, false);
         }
 
@@ -63,7 +64,7 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks)
     public async Task<byte[]?> GetAsync(VigilDbContext db, Guid subjectId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (_keys.TryGetValue(subjectId, out var cached))
+        if (_keys.TryGet(subjectId, out var cached))
         {
             return cached;
         }
@@ -75,11 +76,11 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks)
         }
 
         var key = ContentCipher.Unwrap(keks.Get(stored.KeyEncryptionKeyId), subjectId, stored.WrappedKey);
-        _keys[subjectId] = key;
+        _keys.Set(subjectId, key);
         return key;
     }
 
-    public void Forget(Guid subjectId) => _keys.TryRemove(subjectId, out _);
+    public void Forget(Guid subjectId) => _keys.Forget(subjectId);
 
     /// <summary>Rewraps every live data key under the current KEK (after a rotation). Returns how many were rewrapped.</summary>
     public async Task<int> RewrapAllAsync(VigilDbContext db, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ public static class KeysServiceCollectionExtensions
     /// <summary>Encryption at rest: shared by the server and the offline CLI.</summary>
     public static IServiceCollection AddVigilKeys(this IServiceCollection services)
     {
+        services.AddOptions<KeysOptions>().BindConfiguration(KeysOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IKeyEncryptionKeyProvider, FileKeyEncryptionKeyProvider>();
         services.TryAddSingleton<DataKeyStore>();
         services.TryAddScoped<SubjectErasure>();

@@ -1,22 +1,24 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Vigil.Server.Data;
+using Vigil.Server.Keys;
 
 namespace Vigil.Server.Ledger;
 
-/// <summary>Per-subject commitment keys: made on first use, cached (they never change, only get destroyed).</summary>
-public sealed class CommitmentKeyStore
+/// <summary>Per-subject commitment keys: made on first use, cached for a bounded time (<see cref="KeyCache"/>: they never
+/// change, but an erasure on another node destroys them).</summary>
+public sealed class CommitmentKeyStore(TimeProvider time, IOptions<KeysOptions> options)
 {
-    private readonly ConcurrentDictionary<Guid, byte[]> _keys = new();
+    private readonly KeyCache _keys = new(time, options.Value);
 
-    public void Forget(Guid subjectId) => _keys.TryRemove(subjectId, out _);
+    public void Forget(Guid subjectId) => _keys.Forget(subjectId);
 
     /// <summary>The subject's key, created in the caller's transaction if it has none yet.</summary>
     public async Task<byte[]> GetOrCreateAsync(VigilDbContext db, Guid subjectId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (_keys.TryGetValue(subjectId, out var cached))
+        if (_keys.TryGet(subjectId, out var cached))
         {
             return cached;
         }
@@ -32,7 +34,7 @@ public sealed class CommitmentKeyStore
             return stored;
         }
 
-        _keys[subjectId] = stored;
+        _keys.Set(subjectId, stored);
         return stored;
     }
 }

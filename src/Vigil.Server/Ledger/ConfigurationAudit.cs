@@ -10,9 +10,9 @@ using Vigil.Server.Messaging;
 namespace Vigil.Server.Ledger;
 
 /// <summary>
-/// Records the effective settings that govern records (limits, session rules, checkpoint cadence) in the ledger when
-/// the server starts with settings different from the last recorded ones, so a change of configuration is auditable
-/// (EU Annex 11 §10). None of these settings is secret; keys live elsewhere.
+/// Records the effective settings that govern records (limits, session rules, checkpoint cadence, how long other nodes
+/// may use a key after an erasure) in the ledger when the server starts with settings different from the last recorded
+/// ones, so a change of configuration is auditable (EU Annex 11 §10). None of these settings is secret; keys live elsewhere.
 /// </summary>
 internal sealed class ConfigurationAudit(
     IServiceScopeFactory scopes,
@@ -20,7 +20,8 @@ internal sealed class ConfigurationAudit(
     IOptions<MessagingOptions> messaging,
     IOptions<Identity.SessionOptions> sessions,
     IOptions<LedgerOptions> ledger,
-    IOptions<AttachmentOptions> attachments) : IHostedLifecycleService
+    IOptions<AttachmentOptions> attachments,
+    IOptions<Keys.KeysOptions> keys) : IHostedLifecycleService
 {
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +31,7 @@ internal sealed class ConfigurationAudit(
             sessions = sessions.Value,
             ledger = ledger.Value,
             attachments = attachments.Value,
+            keys = keys.Value,
         });
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(settings)));
         await using var scope = scopes.CreateAsyncScope();

@@ -208,6 +208,7 @@ public sealed class LedgerApiTests : IAsyncLifetime
         var refreshes = (await _auditorHttp.GetFromJsonAsync<JsonElement[]>($"/api/v1/ledger/entries?action={LedgerActions.TokenRefreshed}"))!;
 
         Assert.Contains("\"MaxBodyLength\":16000", config.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\"CacheLifetime\":\"00:00:30\"", config.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Single(refreshes);
     }
 }

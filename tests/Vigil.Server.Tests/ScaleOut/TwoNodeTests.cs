@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +32,11 @@ public sealed class TwoNodeTests : IAsyncLifetime
         ["Vigil__ConnectionString"] = _database,
         ["Vigil__Redis"] = TestRedis.ConnectionString,
         ["Vigil__RedisChannelPrefix"] = "vigil-" + Path.GetFileName(_data),
+        ["Vigil__Keys__CacheLifetime"] = KeyCacheLifetime.ToString("c", CultureInfo.InvariantCulture),
     };
+
+    // Short, so an erasure on one node reaches the other's key cache within the test.
+    private static readonly TimeSpan KeyCacheLifetime = TimeSpan.FromSeconds(2);
 
     public async Task InitializeAsync()
     {
@@ -118,6 +125,45 @@ public sealed class TwoNodeTests : IAsyncLifetime
         Assert.Equal(acknowledged.Select(m => m.Id).Order(), afterKill.Select(m => m.Id).Order());
 
         Assert.True(await VerifyLedgerAsync(), "the ledger written by both nodes does not verify");
+    }
+
+    [Fact]
+    public async Task An_erasure_on_one_node_stops_the_other_from_writing_with_the_destroyed_key_within_its_cache_lifetime()
+    {
+        var (alice, bob, _, direct) = await PeopleAsync(new VigilClient(_a.Address));
+        using var aliceClient = alice;
+        using var bobClient = bob;
+        using var admin = new VigilClient(_a.Address);
+        await admin.SignInAsync("admin", Password);
+        await admin.CreateUserAsync(new CreateUserRequest("dpo", Password, "Dana Protection", "dpo@example.org", [VigilRoles.ComplianceOfficer]));
+        using var dpo = new VigilClient(_a.Address);
+        await dpo.SignInAsync("dpo", Password);
+
+        // Node B has the conversation's keys in its cache.
+        await bob.SendMessageAsync(direct.Id, "Written through node B");
+        await dpo.EraseSubjectAsync(direct.Id, "GDPR Art. 17 request, cross-node");
+        var erased = Stopwatch.StartNew();
+
+        // Node A forgot the keys at once; node B stops using its copy once it expires, and never writes with it after.
+        var onA = await Assert.ThrowsAsync<VigilApiException>(() => alice.SendMessageAsync(direct.Id, "After the erasure, node A"));
+        Assert.Equal(HttpStatusCode.Gone, onA.Status);
+        VigilApiException? onB = null;
+        while (onB is null && erased.Elapsed < KeyCacheLifetime + TimeSpan.FromSeconds(10))
+        {
+            try
+            {
+                await bob.SendMessageAsync(direct.Id, "After the erasure, node B");
+                await Task.Delay(200);
+            }
+            catch (VigilApiException refused)
+            {
+                onB = refused;
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Gone, onB?.Status);
+        await Task.Delay(KeyCacheLifetime);
+        Assert.Equal(HttpStatusCode.Gone, (await Assert.ThrowsAsync<VigilApiException>(() => bob.SendMessageAsync(direct.Id, "Still refused"))).Status);
     }
 
     [Fact]
