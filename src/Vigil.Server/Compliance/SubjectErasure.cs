@@ -19,8 +19,7 @@ public sealed record ErasureResult(Guid SubjectId, string SubjectKind, int DataK
 /// </summary>
 public sealed partial class SubjectErasure(
     VigilDbContext db,
-    DataKeyStore dataKeys,
-    CommitmentKeyStore commitmentKeys,
+    IKeyRevocations revocations,
     LedgerAppender ledger,
     SessionService sessions,
     TimeProvider time,
@@ -111,11 +110,8 @@ public sealed partial class SubjectErasure(
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        dataKeys.Forget(subjectId);
-        foreach (var subject in commitmentSubjects)
-        {
-            commitmentKeys.Forget(subject);
-        }
+        // Committed: every node's caches must let go, whatever became of this request.
+        await revocations.RevokeAsync(subjectId, commitmentSubjects, CancellationToken.None).ConfigureAwait(false);
 
         if (user is not null)
         {

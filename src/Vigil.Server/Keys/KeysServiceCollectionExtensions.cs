@@ -11,6 +11,8 @@ public static class KeysServiceCollectionExtensions
         services.AddOptions<KeysOptions>().BindConfiguration(KeysOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IKeyEncryptionKeyProvider, FileKeyEncryptionKeyProvider>();
         services.TryAddSingleton<DataKeyStore>();
+        services.TryAddSingleton<LocalKeyRevocations>();
+        services.TryAddSingleton<IKeyRevocations>(provider => provider.GetRequiredService<LocalKeyRevocations>());
         services.TryAddScoped<SubjectErasure>();
         return services;
     }

@@ -29,6 +29,9 @@ public static class RealtimeServiceCollectionExtensions
             services.AddSingleton<RedisGroupMembership>();
             services.AddSingleton<IGroupMembership>(provider => provider.GetRequiredService<RedisGroupMembership>());
             services.AddHostedService(provider => provider.GetRequiredService<RedisGroupMembership>());
+            services.AddSingleton<Keys.RedisKeyRevocations>();
+            services.AddSingleton<Keys.IKeyRevocations>(provider => provider.GetRequiredService<Keys.RedisKeyRevocations>());
+            services.AddHostedService(provider => provider.GetRequiredService<Keys.RedisKeyRevocations>());
         }
         else
         {
