@@ -35,6 +35,7 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks, TimeProvider ti
             return (cached, false);
         }
 
+        var stamp = _keys.Stamp();
         var stored = await db.DataKeys.AsNoTracking().SingleOrDefaultAsync(k => k.SubjectId == subjectId, cancellationToken).ConfigureAwait(false);
         if (stored is not null)
         {
@@ -44,7 +45,7 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks, TimeProvider ti
             }
 
             var key = ContentCipher.Unwrap(keks.Get(stored.KeyEncryptionKeyId), subjectId, stored.WrappedKey);
-            _keys.Set(subjectId, key);
+            _keys.Set(subjectId, key, stamp);
             return (key, false);
         }
 
@@ -69,6 +70,7 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks, TimeProvider ti
             return cached;
         }
 
+        var stamp = _keys.Stamp();
         var stored = await db.DataKeys.AsNoTracking().SingleOrDefaultAsync(k => k.SubjectId == subjectId, cancellationToken).ConfigureAwait(false);
         if (stored?.WrappedKey is null)
         {
@@ -76,7 +78,7 @@ public sealed class DataKeyStore(IKeyEncryptionKeyProvider keks, TimeProvider ti
         }
 
         var key = ContentCipher.Unwrap(keks.Get(stored.KeyEncryptionKeyId), subjectId, stored.WrappedKey);
-        _keys.Set(subjectId, key);
+        _keys.Set(subjectId, key, stamp);
         return key;
     }
 

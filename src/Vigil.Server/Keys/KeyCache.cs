@@ -11,6 +11,11 @@ namespace Vigil.Server.Keys;
 public sealed class KeyCache(TimeProvider time, KeysOptions options)
 {
     private readonly ConcurrentDictionary<Guid, Entry> _keys = new();
+    private long _forgotten;
+
+    /// <summary>Taken before reading a key from the database and handed to <see cref="Set"/>: a key read while an
+    /// erasure was forgetting keys is used by that one caller but not cached, so it cannot outlive the erasure here.</summary>
+    public long Stamp() => Interlocked.Read(ref _forgotten);
 
     public bool TryGet(Guid subjectId, out byte[] key)
     {
@@ -24,8 +29,13 @@ public sealed class KeyCache(TimeProvider time, KeysOptions options)
         return false;
     }
 
-    public void Set(Guid subjectId, byte[] key)
+    public void Set(Guid subjectId, byte[] key, long stamp)
     {
+        if (stamp != Interlocked.Read(ref _forgotten))
+        {
+            return;
+        }
+
         if (_keys.Count >= options.CacheCapacity)
         {
             // Rare (a node touching more subjects than the capacity within a lifetime), and a miss costs one read.
@@ -36,7 +46,11 @@ public sealed class KeyCache(TimeProvider time, KeysOptions options)
         _keys[subjectId] = new Entry(key, time.GetTimestamp() + lifetime);
     }
 
-    public void Forget(Guid subjectId) => _keys.TryRemove(subjectId, out _);
+    public void Forget(Guid subjectId)
+    {
+        Interlocked.Increment(ref _forgotten);
+        _keys.TryRemove(subjectId, out _);
+    }
 
     private readonly record struct Entry(byte[] Key, long ExpiresAt);
 }

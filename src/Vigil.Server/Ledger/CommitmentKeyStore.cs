@@ -23,6 +23,7 @@ public sealed class CommitmentKeyStore(TimeProvider time, IOptions<KeysOptions> 
             return cached;
         }
 
+        var stamp = _keys.Stamp();
         var stored = await db.CommitmentKeys.AsNoTracking().Where(k => k.SubjectId == subjectId).Select(k => k.Key)
             .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (stored is null)
@@ -34,7 +35,7 @@ public sealed class CommitmentKeyStore(TimeProvider time, IOptions<KeysOptions> 
             return stored;
         }
 
-        _keys.Set(subjectId, stored);
+        _keys.Set(subjectId, stored, stamp);
         return stored;
     }
 }

@@ -12,7 +12,7 @@ public sealed class KeyCacheTests
     {
         var cache = new KeyCache(_time, new KeysOptions { CacheLifetime = TimeSpan.FromSeconds(30) });
         var subject = Guid.CreateVersion7();
-        cache.Set(subject, [1, 2, 3]);
+        cache.Set(subject, [1, 2, 3], cache.Stamp());
 
         _time.Advance(TimeSpan.FromSeconds(29));
         Assert.True(cache.TryGet(subject, out var key));
@@ -27,7 +27,7 @@ public sealed class KeyCacheTests
     {
         var cache = new KeyCache(_time, new KeysOptions());
         var subject = Guid.CreateVersion7();
-        cache.Set(subject, [7]);
+        cache.Set(subject, [7], cache.Stamp());
 
         cache.Forget(subject);
 
@@ -41,10 +41,27 @@ public sealed class KeyCacheTests
         var subjects = Enumerable.Range(0, 250).Select(_ => Guid.CreateVersion7()).ToList();
         foreach (var subject in subjects)
         {
-            cache.Set(subject, [1]);
+            cache.Set(subject, [1], cache.Stamp());
         }
 
         Assert.InRange(subjects.Count(s => cache.TryGet(s, out _)), 1, 100);
         Assert.True(cache.TryGet(subjects[^1], out _));
+    }
+
+    [Fact]
+    public void A_key_read_while_an_erasure_forgot_keys_is_not_cached()
+    {
+        var cache = new KeyCache(_time, new KeysOptions());
+        var (erased, other) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var stamp = cache.Stamp();
+
+        // The read of the key from the database straddles an erasure's forgetting.
+        cache.Forget(erased);
+        cache.Set(erased, [9], stamp);
+        Assert.False(cache.TryGet(erased, out _));
+
+        // A read that began after it caches as usual.
+        cache.Set(other, [1], cache.Stamp());
+        Assert.True(cache.TryGet(other, out _));
     }
 }
