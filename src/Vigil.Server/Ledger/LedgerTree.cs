@@ -6,7 +6,7 @@ namespace Vigil.Server.Ledger;
 
 /// <summary>
 /// The committed ledger's Merkle tree as a server holds it: the root of each complete block of
-/// <see cref="DefaultBlockHeight"/>² leaves, and the leaves after the last complete block. Every root and proof is
+/// 2^<see cref="DefaultBlockHeight"/> leaves, and the leaves after the last complete block. Every root and proof is
 /// made of complete power-of-two subtrees (RFC 9162 splits at powers of two), so those of a block or more come from the
 /// block roots, and those inside a block from its leaves, read from the database when a proof of an older entry needs
 /// them. Memory grows by one hash per block instead of two per entry (about 128 bytes an entry: 1.3 GB at ten
@@ -86,7 +86,7 @@ public sealed class LedgerTree
         }
     }
 
-    /// <summary>Complete blocks not yet stored: the checkpoint that stores them calls <see cref="Stored"/> after its commit.</summary>
+    /// <summary>Complete blocks not yet stored: the checkpoint that stores them calls <see cref="StoredAsync"/> after its commit.</summary>
     internal async Task<IReadOnlyList<LedgerBlock>> UnstoredAsync(CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);

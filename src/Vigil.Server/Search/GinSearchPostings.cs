@@ -115,9 +115,10 @@ internal sealed class GinSearchPostings : ISearchPostings
             return await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
-    /// <summary>PostgreSQL's text form of an array, e.g. <c>{12,-7}</c>.</summary>
+    /// <summary>PostgreSQL's text form of an array, e.g. <c>{12,-7}</c>; a message's terms are distinct already
+    /// (<see cref="SearchIndex.Rows"/>).</summary>
     private static string ArrayLiteral(IEnumerable<long> terms) =>
-        "{" + string.Join(',', terms.Distinct().Select(t => t.ToString(CultureInfo.InvariantCulture))) + "}";
+        "{" + string.Join(',', terms.Select(t => t.ToString(CultureInfo.InvariantCulture))) + "}";
 
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
