@@ -148,7 +148,7 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
         Guid conversationId, string body, string? clientMessageId = null, Guid? replyToId = null,
         IReadOnlyList<Guid>? attachmentIds = null, CancellationToken cancellationToken = default, bool phiAcknowledged = false)
     {
-        var request = new SendMessageRequest(clientMessageId ?? Guid.NewGuid().ToString("N"), body, replyToId, attachmentIds, phiAcknowledged);
+        var request = new SendMessageRequest(clientMessageId ?? ClientMessageIds.New(), body, replyToId, attachmentIds, phiAcknowledged);
         return _client.RetryTransientAsync(
             async ct =>
             {

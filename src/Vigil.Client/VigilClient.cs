@@ -204,7 +204,7 @@ public sealed partial class VigilClient : IDisposable
         Guid conversationId, string body, string? clientMessageId = null, Guid? replyToId = null,
         IReadOnlyList<Guid>? attachmentIds = null, CancellationToken cancellationToken = default, bool phiAcknowledged = false)
     {
-        var request = new SendMessageRequest(clientMessageId ?? Guid.NewGuid().ToString("N"), body, replyToId, attachmentIds, phiAcknowledged);
+        var request = new SendMessageRequest(clientMessageId ?? ClientMessageIds.New(), body, replyToId, attachmentIds, phiAcknowledged);
         return await RetryTransientAsync(
             ct => SendAsync<MessageDto>(HttpMethod.Post, $"api/v1/conversations/{conversationId}/messages", request, authenticate: true, ct),
             cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Connections;
 using Vigil.Client;
+using Vigil.Contracts;
 
 namespace Vigil.LoadTest.Connections;
 
@@ -17,7 +18,8 @@ internal sealed class VigilConnection : LoadConnection
         _chat = client.CreateChatConnection(new ChatConnectionOptions { Transports = HttpTransportType.WebSockets });
         _chat.MessageReceived += message =>
         {
-            Received?.Invoke(message.ConversationId.ToString(), message.ClientMessageId);
+            var clientId = message.ClientMessageId;
+            Received?.Invoke(message.ConversationId.ToString(), clientId[(clientId.IndexOf('.', StringComparison.Ordinal) + 1)..]);
             return Task.CompletedTask;
         };
         _chat.Reconnected += _ =>
@@ -29,8 +31,12 @@ internal sealed class VigilConnection : LoadConnection
 
     public override Task StartAsync(CancellationToken cancellationToken) => _chat.StartAsync(cancellationToken);
 
+    /// <summary>
+    /// The scenario's id goes after a time-ordered one like those the SDK and the web client make
+    /// (<see cref="ClientMessageIds"/>), so the server sees client ids ordered as real clients send them.
+    /// </summary>
     public override Task SendAsync(string group, string id, CancellationToken cancellationToken) =>
-        _chat.SendMessageAsync(Guid.Parse(group, CultureInfo.InvariantCulture), Body, id, cancellationToken: cancellationToken);
+        _chat.SendMessageAsync(Guid.Parse(group, CultureInfo.InvariantCulture), Body, ClientMessageIds.New() + "." + id, cancellationToken: cancellationToken);
 
     public override ValueTask DisposeAsync() => _chat.DisposeAsync();
 }

@@ -139,7 +139,10 @@ public class VigilDbContext : IdentityDbContext<VigilUser, VigilRole, Guid>
         {
             message.HasKey(m => m.Id);
             message.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique();
-            message.HasIndex(m => new { m.ConversationId, m.SenderId, m.ClientMessageId }).IsUnique();
+            // Client id first: the SDK and the web client make time-ordered ids (ClientMessageIds), so a send inserts
+            // at the index's end, where the whole batch shares a leaf. Led by (conversation, sender), each send of a
+            // batch dirtied a leaf of its own: a third of the pages a commit wrote.
+            message.HasIndex(m => new { m.ClientMessageId, m.SenderId, m.ConversationId }).IsUnique();
             message.Property(m => m.ClientMessageId).HasMaxLength(100);
             message.Property(m => m.DeletedReason).HasMaxLength(1000);
             message.Property(m => m.EditReason).HasMaxLength(1000);

@@ -76,12 +76,12 @@ internal static class IncomingWebhookEndpoints
     }
 
     private static async Task<Created<MessageDto>> Post(
-        string token, IncomingWebhookPost request, VigilDbContext db, MessageWriter writer, MessageInput input, CancellationToken cancellationToken)
+        string token, IncomingWebhookPost request, VigilDbContext db, MessageWriter writer, MessageInput input, IIdGenerator ids, CancellationToken cancellationToken)
     {
         var hash = TokenHash.Of(token);
         var hook = await db.IncomingWebhooks.AsNoTracking().SingleOrDefaultAsync(h => h.TokenHash == hash, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The webhook");
-        var send = new SendMessageRequest(request?.ClientMessageId ?? Guid.NewGuid().ToString("N"), request?.Text ?? "");
+        var send = new SendMessageRequest(request?.ClientMessageId ?? ids.NewId().ToString("N"), request?.Text ?? "");
         input.ValidateSend(send);
         var outcome = await writer.SubmitAsync(new SendMessageCommand(hook.ConversationId, hook.BotUserId, send) { Automated = true }, cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/api/v1/messages/{outcome.Message.Id}", outcome.Message);

@@ -1,3 +1,5 @@
+using Vigil.Contracts;
+
 namespace Vigil.Web.Chat;
 
 public enum OutgoingState
@@ -18,7 +20,7 @@ public enum OutgoingState
 public sealed class OutgoingMessage(
     Guid conversationId, string body, Guid? replyToId, IReadOnlyList<Guid>? attachmentIds, bool phiAcknowledged)
 {
-    public string ClientMessageId { get; } = Guid.NewGuid().ToString("N");
+    public string ClientMessageId { get; } = ClientMessageIds.New();
 
     public Guid ConversationId { get; } = conversationId;
 

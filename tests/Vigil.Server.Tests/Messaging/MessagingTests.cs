@@ -93,6 +93,45 @@ public sealed class MessagingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_send_without_a_client_id_gets_a_time_ordered_one_from_the_sdk()
+    {
+        var sent = await _alice.SendMessageAsync(_conversation.Id, "Visit 3 moved to Friday");
+        var retry = await _alice.SendMessageAsync(_conversation.Id, "Visit 3 moved to Friday", clientMessageId: sent.ClientMessageId);
+
+        Assert.Equal(7, Guid.ParseExact(sent.ClientMessageId, "N").Version);
+        Assert.Equal(sent.Id, retry.Id);
+    }
+
+    [Fact]
+    public async Task The_same_client_id_in_another_conversation_is_a_different_message()
+    {
+        var other = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Group, [_bobUser.Id], "Trial 043"));
+
+        var first = await _alice.SendMessageAsync(_conversation.Id, "hi", clientMessageId: "shared-id");
+        var second = await _alice.SendMessageAsync(other.Id, "hi", clientMessageId: "shared-id");
+
+        Assert.NotEqual(first.Id, second.Id);
+        Assert.Equal(1, second.Sequence);
+    }
+
+    [Fact]
+    public async Task Retries_racing_in_one_group_commit_store_one_message_and_spare_their_neighbours()
+    {
+        // Queued together, the copies land in one optimistic batch: the unique index refuses the second copy, the
+        // batch rolls back and is replayed command by command, where each copy finds the stored message.
+        var sends = Enumerable.Range(0, 40).Select(i => i % 4 == 0
+            ? _alice.SendMessageAsync(_conversation.Id, "Lab results attached", clientMessageId: "raced")
+            : _bob.SendMessageAsync(_conversation.Id, $"neighbour {i}", clientMessageId: ClientMessageIds.New()));
+
+        var sent = await Task.WhenAll(sends);
+
+        Assert.Single(sent.Where(m => m.ClientMessageId == "raced").Select(m => m.Id).Distinct());
+        var listed = await _bob.GetMessagesAsync(_conversation.Id, after: 0, limit: 100);
+        Assert.Equal(31, listed.Count);
+        Assert.Equal(Enumerable.Range(1, 31).Select(i => (long)i), listed.Select(m => m.Sequence));
+    }
+
+    [Fact]
     public async Task Edit_keeps_the_previous_version_in_history()
     {
         var sent = await _alice.SendMessageAsync(_conversation.Id, "Take 10 mg");

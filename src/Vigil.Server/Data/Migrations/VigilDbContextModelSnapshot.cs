@@ -656,7 +656,7 @@ namespace Vigil.Server.Data.Migrations
                     b.HasIndex("ConversationId", "Sequence")
                         .IsUnique();
 
-                    b.HasIndex("ConversationId", "SenderId", "ClientMessageId")
+                    b.HasIndex("ClientMessageId", "SenderId", "ConversationId")
                         .IsUnique();
 
                     b.ToTable("Messages");

@@ -666,7 +666,7 @@ namespace Vigil.Server.Data.Postgres.Migrations
                     b.HasIndex("ConversationId", "Sequence")
                         .IsUnique();
 
-                    b.HasIndex("ConversationId", "SenderId", "ClientMessageId")
+                    b.HasIndex("ClientMessageId", "SenderId", "ConversationId")
                         .IsUnique();
 
                     b.ToTable("Messages");
