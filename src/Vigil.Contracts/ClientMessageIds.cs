@@ -10,5 +10,6 @@ public static class ClientMessageIds
 {
     public static string New() => Guid.CreateVersion7().ToString("N");
 
+    /// <summary>An id of the given time: for a caller that keeps its own clock (tests, replays).</summary>
     public static string New(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
 }
