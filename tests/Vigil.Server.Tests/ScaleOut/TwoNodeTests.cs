@@ -162,6 +162,8 @@ public sealed class TwoNodeTests : IAsyncLifetime
         }
 
         Assert.Equal(HttpStatusCode.Gone, onB?.Status);
+        // And stays refused: node B does not read the destroyed key back into its cache.
+        Assert.Equal(HttpStatusCode.Gone, (await Assert.ThrowsAsync<VigilApiException>(() => bob.SendMessageAsync(direct.Id, "Still refused"))).Status);
     }
 
     [Fact]
