@@ -48,7 +48,8 @@ internal sealed class RelayHub : Hub
         }
     }
 
-    public Task Send(string group, string id, string body) => Clients.Group(group).SendAsync("m", group, id, body);
+    // As Vigil's hub: the caller has its message back as the call's completion, the push goes to the others.
+    public Task Send(string group, string id, string body) => Clients.OthersInGroup(group).SendAsync("m", group, id, body);
 }
 
 internal sealed class EchoGroups

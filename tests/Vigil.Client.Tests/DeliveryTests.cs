@@ -182,6 +182,59 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_connections_own_sends_reach_its_consumer_in_turn_without_a_catch_up()
+    {
+        using var network = new MessageReadsHandler(_factory.Server.CreateHandler());
+        using var bob = new VigilClient(_factory.Server.BaseAddress, network);
+        await bob.SignInAsync("bob", VigilServerFactory.UserPassword);
+        var inbox = new EventRecorder<MessageDto>();
+        await using var connection = bob.CreateChatConnection(_factory.ChatOptions());
+        connection.MessageReceived += inbox.Record;
+        await connection.StartAsync();
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await connection.SendMessageAsync(_conversation.Id, $"from Bob {i}");
+            await _alice.SendMessageAsync(_conversation.Id, $"from Alice {i}");
+        }
+
+        var delivered = await inbox.WaitUntilAsync(m => m.Count == 6);
+        await Task.Delay(300); // past the gap grace: nothing more arrives, and nothing was fetched
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), inbox.Items.Select(m => m.Sequence));
+        Assert.Equal(["from Bob 1", "from Alice 1", "from Bob 2", "from Alice 2", "from Bob 3", "from Alice 3"], delivered.Select(m => m.Body));
+        Assert.Equal(0, network.Reads);
+    }
+
+    [Fact]
+    public async Task Own_sends_racing_the_other_members_pushes_are_delivered_once_and_in_order()
+    {
+        var inbox = new EventRecorder<MessageDto>();
+        await using var connection = _bob.CreateChatConnection(_factory.ChatOptions());
+        connection.MessageReceived += inbox.Record;
+        await connection.StartAsync();
+
+        var bobSends = Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await connection.SendMessageAsync(_conversation.Id, $"from Bob {i}");
+            }
+        });
+        var aliceSends = Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await _alice.SendMessageAsync(_conversation.Id, $"from Alice {i}");
+            }
+        });
+        await Task.WhenAll(bobSends, aliceSends);
+
+        await inbox.WaitUntilAsync(m => m.Count == 40);
+        await Task.Delay(300);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), inbox.Items.Select(m => m.Sequence));
+    }
+
+    [Fact]
     public async Task A_send_retried_with_the_same_client_id_is_stored_once()
     {
         await using var connection = _alice.CreateChatConnection(_factory.ChatOptions());
