@@ -48,8 +48,7 @@ internal sealed class RelayHub : Hub
         }
     }
 
-    // As Vigil's hub: the caller has its message back as the call's completion, the push goes to the others.
-    public Task Send(string group, string id, string body) => Clients.OthersInGroup(group).SendAsync("m", group, id, body);
+    public Task Send(string group, string id, string body) => Clients.Group(group).SendAsync("m", group, id, body);
 }
 
 internal sealed class EchoGroups

@@ -141,19 +141,37 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
 
     /// <summary>
     /// Sends over the hub (or REST while reconnecting) and returns the message once durably stored. Transient
-    /// failures are retried with the same client message id, so the message is stored once whatever happens. The
-    /// stored message also goes to <see cref="MessageReceived"/> in its turn: the hub pushes it to every connection
-    /// but this one, whose copy is the call's result.
+    /// failures are retried with the same client message id, so the message is stored once whatever happens.
     /// </summary>
     /// <param name="phiAcknowledged">The sender saw the PHI warning for this draft and sends it anyway (recorded).</param>
-    public async Task<MessageDto> SendMessageAsync(
+    public Task<MessageDto> SendMessageAsync(
         Guid conversationId, string body, string? clientMessageId = null, Guid? replyToId = null,
         IReadOnlyList<Guid>? attachmentIds = null, CancellationToken cancellationToken = default, bool phiAcknowledged = false)
     {
         var request = new SendMessageRequest(clientMessageId ?? ClientMessageIds.New(), body, replyToId, attachmentIds, phiAcknowledged);
-        var stored = await SendAsync(conversationId, request, cancellationToken).ConfigureAwait(false);
-        Post(new Inbound.Created(stored));
-        return stored;
+        return _client.RetryTransientAsync(
+            async ct =>
+            {
+                if (_hub.State == HubConnectionState.Connected)
+                {
+                    try
+                    {
+                        return await _hub.InvokeAsync<MessageDto>(ChatHubContract.SendMessage, conversationId, request, ct).ConfigureAwait(false);
+                    }
+                    catch (HubException refusal)
+                    {
+                        throw Translate(refusal);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // The connection dropped between the state check and the call: use REST below.
+                    }
+                }
+
+                return await _client.SendMessageAsync(conversationId, request.Body, request.ClientMessageId, request.ReplyToId,
+                    request.AttachmentIds, ct, request.PhiAcknowledged).ConfigureAwait(false);
+            },
+            cancellationToken);
     }
 
     public async Task MarkReadAsync(Guid conversationId, long sequence, CancellationToken cancellationToken = default)
@@ -261,31 +279,6 @@ public sealed partial class VigilChatConnection : IAsyncDisposable
     private static partial Regex HubRefusal();
 
     private void Post(Inbound item) => _inbound.Writer.TryWrite(item);
-
-    private Task<MessageDto> SendAsync(Guid conversationId, SendMessageRequest request, CancellationToken cancellationToken) =>
-        _client.RetryTransientAsync(
-            async ct =>
-            {
-                if (_hub.State == HubConnectionState.Connected)
-                {
-                    try
-                    {
-                        return await _hub.InvokeAsync<MessageDto>(ChatHubContract.SendMessage, conversationId, request, ct).ConfigureAwait(false);
-                    }
-                    catch (HubException refusal)
-                    {
-                        throw Translate(refusal);
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        // The connection dropped between the state check and the call: use REST below.
-                    }
-                }
-
-                return await _client.SendMessageAsync(conversationId, request.Body, request.ClientMessageId, request.ReplyToId,
-                    request.AttachmentIds, ct, request.PhiAcknowledged).ConfigureAwait(false);
-            },
-            cancellationToken);
 
     private async Task ProcessAsync(CancellationToken cancellationToken)
     {

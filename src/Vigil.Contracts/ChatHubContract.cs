@@ -3,10 +3,6 @@ namespace Vigil.Contracts;
 /// <summary>Events the server pushes to connected clients.</summary>
 public interface IChatClient
 {
-    /// <summary>
-    /// A new message, to every connection of its conversation except the one whose <see cref="ChatHubContract.SendMessage"/>
-    /// stored it: that call's result is the sending connection's copy.
-    /// </summary>
     Task MessageCreated(MessageDto message);
 
     Task MessageEdited(MessageDto message);
@@ -34,10 +30,7 @@ public interface IChatClient
 public static class ChatHubContract
 {
     public const string Path = "/hubs/chat";
-
-    /// <summary>Stores a message and returns it once durable; not pushed back to the calling connection (<see cref="IChatClient.MessageCreated"/>).</summary>
     public const string SendMessage = nameof(SendMessage);
-
     public const string MarkRead = nameof(MarkRead);
     public const string Typing = nameof(Typing);
     public const string SetPresence = nameof(SetPresence);

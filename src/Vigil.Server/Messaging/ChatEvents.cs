@@ -5,8 +5,7 @@ namespace Vigil.Server.Messaging;
 /// <summary>Something committed that connected members should hear about.</summary>
 public abstract record ChatEvent(Guid ConversationId);
 
-/// <param name="OriginConnectionId">The hub connection that sent the message, which has it already as its call's result.</param>
-public sealed record MessageCreatedEvent(MessageDto Message, string? OriginConnectionId = null) : ChatEvent(Message.ConversationId);
+public sealed record MessageCreatedEvent(MessageDto Message) : ChatEvent(Message.ConversationId);
 
 public sealed record MessageEditedEvent(MessageDto Message) : ChatEvent(Message.ConversationId);
 

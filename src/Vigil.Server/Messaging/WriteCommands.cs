@@ -98,12 +98,6 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
     /// <summary>Sent by a bot (care bot, incoming webhook): marked as automated.</summary>
     public bool Automated { get; init; }
 
-    /// <summary>
-    /// The hub connection that sent it, if one did: that connection has the stored message as the call's result, so
-    /// the push goes to every other connection of the conversation only.
-    /// </summary>
-    public string? OriginConnectionId { get; init; }
-
     protected override Task<SendOutcome> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken) =>
         StageAsync(batch, reminderId: null, cancellationToken);
 
@@ -186,7 +180,7 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
         }
 
         var dto = message.ToDto(body);
-        batch.Events.Add(new MessageCreatedEvent(dto, OriginConnectionId));
+        batch.Events.Add(new MessageCreatedEvent(dto));
         batch.Webhook(Webhooks.WebhookEvents.MessageCreated, new { messageId = message.Id, conversationId = ConversationId, sequence = message.Sequence, senderId = SenderId });
         return new SendOutcome(dto, Created: true);
     }

@@ -88,8 +88,6 @@ public sealed partial class ChatFanout(
         var members = hub.Clients.Group(ChatGroups.Conversation(chatEvent.ConversationId));
         return chatEvent switch
         {
-            MessageCreatedEvent { OriginConnectionId: { } origin } created =>
-                SendCreatedAsync(hub.Clients.GroupExcept(ChatGroups.Conversation(chatEvent.ConversationId), [origin]), created.Message),
             MessageCreatedEvent created => SendCreatedAsync(members, created.Message),
             MessageEditedEvent edited => members.MessageEdited(edited.Message),
             MessageDeletedEvent deleted => members.MessageDeleted(deleted.Message),

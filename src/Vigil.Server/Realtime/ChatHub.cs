@@ -61,16 +61,12 @@ public sealed class ChatHub(
         }
     }
 
-    /// <summary>
-    /// Returns the stored message once it is durable; a retry with the same client id returns the same message. The
-    /// result is this connection's copy: the <see cref="IChatClient.MessageCreated"/> push goes to the conversation's
-    /// other connections (the sender's other devices included), not back to this one.
-    /// </summary>
+    /// <summary>Returns the stored message once it is durable; a retry with the same client id returns the same message.</summary>
     public async Task<MessageDto> SendMessage(Guid conversationId, SendMessageRequest request)
     {
         input.ValidateSend(request);
-        var send = new SendMessageCommand(conversationId, Context.User!.UserId(), request) { OriginConnectionId = Context.ConnectionId };
-        var outcome = await writer.SubmitAsync(send, Context.ConnectionAborted).ConfigureAwait(false);
+        var outcome = await writer.SubmitAsync(new SendMessageCommand(conversationId, Context.User!.UserId(), request), Context.ConnectionAborted)
+            .ConfigureAwait(false);
         return outcome.Message;
     }
 

@@ -189,45 +189,15 @@ public sealed class ChatHubTests : IAsyncLifetime
     public async Task The_official_client_connects_with_the_access_token_query_parameter()
     {
         var connection = OfficialClient(await _bob.GetAccessTokenAsync());
+        var received = new EventRecorder<MessageDto>();
+        connection.On<MessageDto>(nameof(IChatClient.MessageCreated), received.Record);
         await connection.StartAsync();
 
         var sent = await connection.InvokeAsync<MessageDto>(ChatHubContract.SendMessage, _conversation.Id, new SendMessageRequest("hub-1", "via hub"));
 
         Assert.Equal(1, sent.Sequence);
-        Assert.Equal("via hub", sent.Body);
+        Assert.Equal(sent.Id, (await received.WaitUntilAsync(m => m.Count == 1))[0].Id);
         await connection.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task A_message_sent_over_the_hub_is_pushed_to_the_other_connections_not_back_to_the_sending_one()
-    {
-        var sender = OfficialClient(await _bob.GetAccessTokenAsync());
-        var otherDevice = OfficialClient(await _bob.GetAccessTokenAsync());
-        var recipient = OfficialClient(await _alice.GetAccessTokenAsync());
-        var toSender = new EventRecorder<MessageDto>();
-        var toOtherDevice = new EventRecorder<MessageDto>();
-        var toRecipient = new EventRecorder<MessageDto>();
-        sender.On<MessageDto>(nameof(IChatClient.MessageCreated), toSender.Record);
-        otherDevice.On<MessageDto>(nameof(IChatClient.MessageCreated), toOtherDevice.Record);
-        recipient.On<MessageDto>(nameof(IChatClient.MessageCreated), toRecipient.Record);
-        foreach (var connection in new[] { sender, otherDevice, recipient })
-        {
-            await connection.StartAsync();
-            // The hub answers a call once the connection has joined its conversations.
-            await connection.InvokeAsync<IReadOnlyList<ConversationHeadDto>>(ChatHubContract.Heads);
-        }
-
-        var sent = await sender.InvokeAsync<MessageDto>(ChatHubContract.SendMessage, _conversation.Id, new SendMessageRequest("hub-2", "from the laptop"));
-        var overRest = await _bob.SendMessageAsync(_conversation.Id, "from the REST API");
-
-        Assert.Equal([sent.Id, overRest.Id], (await toOtherDevice.WaitUntilAsync(m => m.Count == 2)).Select(m => m.Id));
-        Assert.Equal([sent.Id, overRest.Id], (await toRecipient.WaitUntilAsync(m => m.Count == 2)).Select(m => m.Id));
-        // The REST send has no hub connection to spare: it reaches the sending connection too, the hub send does not.
-        Assert.Equal([overRest.Id], (await toSender.WaitUntilAsync(m => m.Count == 1)).Select(m => m.Id));
-        foreach (var connection in new[] { sender, otherDevice, recipient })
-        {
-            await connection.DisposeAsync();
-        }
     }
 
     [Fact]
