@@ -17,7 +17,8 @@ namespace Vigil.Server.Realtime;
 /// <remarks>
 /// SignalR makes a hub, with a service scope, for every call. The database context and what needs it are resolved
 /// from that scope only by the calls that read (<paramref name="services"/>): a send goes to the writer and never
-/// touches them, and leasing and resetting a pooled context for it cost about 2% of the server's core under ingest.
+/// touches them, and leasing and resetting a pooled context for it cost 2.7% of the server's core under ingest
+/// (bench/results/hub-scope-2026-11-27.md).
 /// </remarks>
 [Authorize]
 public sealed class ChatHub(
@@ -28,9 +29,8 @@ public sealed class ChatHub(
     IServiceProvider services,
     TimeProvider time) : Hub<IChatClient>
 {
-    private VigilDbContext? _db;
-
-    private VigilDbContext Db => _db ??= services.GetRequiredService<VigilDbContext>();
+    // Scoped: every resolution within one call is the same instance.
+    private VigilDbContext Db => services.GetRequiredService<VigilDbContext>();
 
     private ConversationAccess Access => services.GetRequiredService<ConversationAccess>();
 
