@@ -39,7 +39,7 @@ internal sealed record Profile(
         RoundTripWarmUpSeconds: 180,
         RoundTripWarmUpMinimumSeconds: 60,
         FanOutMembers: 1000,
-        FanOutMessages: 50,
+        FanOutMessages: 200,
         SmallGroups: 100,
         SmallGroupInterval: TimeSpan.FromSeconds(1),
         ConnectionSteps: [5000, 10_000, 15_000],

@@ -11,6 +11,8 @@ namespace Vigil.Server.Ledger;
 internal sealed class RecordCheckpointCommand(LedgerCheckpointRecord record, int blockHeight, IReadOnlyList<LedgerBlock> blocks)
     : WriteCommand<LedgerCheckpointRecord>
 {
+    public override bool IsBackground => true;
+
     protected override async Task<LedgerCheckpointRecord> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
         await LedgerBlocks.StoreAsync(batch.Db, blockHeight, blocks, cancellationToken).ConfigureAwait(false);

@@ -64,11 +64,21 @@ public sealed partial class MessageWriter : BackgroundService
         });
     }
 
-    private int _lastBatchSize;
+    // The time provider's timestamp of the last commit that carried a user's command; 0 before the first.
+    private long _lastForegroundCommit;
 
-    /// <summary>Commands in the last committed batch: more than one means the writer is carrying load, and background
-    /// work that shares it (the search index) gives way.</summary>
-    public int LastBatchSize => Volatile.Read(ref _lastBatchSize);
+    /// <summary>
+    /// How long ago a batch carrying a command other than background work committed (<see cref="TimeSpan.MaxValue"/>
+    /// before the first): background work that shares the writer (the search index) gives way while users write.
+    /// </summary>
+    public TimeSpan SinceForegroundCommit
+    {
+        get
+        {
+            var last = Volatile.Read(ref _lastForegroundCommit);
+            return last == 0 ? TimeSpan.MaxValue : _time.GetElapsedTime(last);
+        }
+    }
 
     internal async Task<TResult> SubmitAsync<TResult>(WriteCommand<TResult> command, CancellationToken cancellationToken)
     {
@@ -179,7 +189,10 @@ public sealed partial class MessageWriter : BackgroundService
         var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _metrics.Committed(commands.Count, Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(committing));
-        Volatile.Write(ref _lastBatchSize, commands.Count);
+        if (commands.Exists(c => !c.IsBackground))
+        {
+            Volatile.Write(ref _lastForegroundCommit, _time.GetTimestamp());
+        }
 
         foreach (var command in commands)
         {

@@ -16,6 +16,10 @@ internal abstract class WriteCommand
 {
     public abstract Task StageAsync(WriteBatch batch, CancellationToken cancellationToken);
 
+    /// <summary>Work the node does for itself (index chunks, checkpoints, screening results), not a user's command:
+    /// the search index gives way only to the latter.</summary>
+    public virtual bool IsBackground => false;
+
     /// <summary>Called once the batch is durable.</summary>
     public abstract void Committed();
 

@@ -16,6 +16,8 @@ internal sealed record SafetyScanOutcome(List<SafetyCase> Cases, List<PhiFlag> F
 /// </summary>
 internal sealed class RecordSafetyScansCommand(IReadOnlyList<SafetyScanResult> results) : WriteCommand<SafetyScanOutcome>
 {
+    public override bool IsBackground => true;
+
     protected override async Task<SafetyScanOutcome> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
         var opened = new List<SafetyCase>();

@@ -11,6 +11,8 @@ namespace Vigil.Server.Search;
 /// </summary>
 internal sealed class IndexChunkCommand(long? from, long to, IReadOnlyList<Guid> changed, List<SearchTerm> rows) : WriteCommand<bool>
 {
+    public override bool IsBackground => true;
+
     protected override async Task<bool> ExecuteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
         var db = batch.Db;

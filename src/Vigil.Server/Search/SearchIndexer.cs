@@ -35,11 +35,19 @@ public sealed partial class SearchIndexer(
     public const int RowsPerChunk = 1000;
 
     /// <summary>
-    /// The same while the writer's batches carry other commands. Every send that arrives while a batch with a chunk
-    /// commits waits for it: with the writer alone at 1,000 msg/s, chunks of 1,000 rows made the batch p99 33–36 ms
-    /// and the ack p99 62–68 ms, chunks of 100 rows 15 ms and 22–28 ms, at the same CPU per message.
+    /// The same while users write (<see cref="Quiet"/>). Every send that arrives while a batch with a chunk commits
+    /// waits for it: with the writer alone at 1,000 msg/s, chunks of 1,000 rows made the batch p99 33–36 ms and the
+    /// ack p99 62–68 ms, chunks of 100 rows 15 ms and 22–28 ms, at the same CPU per message.
     /// </summary>
     public const int RowsPerChunkUnderLoad = 100;
+
+    /// <summary>
+    /// How long after the last commit of a user's command the index still counts as sharing the writer. Not just
+    /// while batches carry several commands: on PostgreSQL a chunk of 1,000 rows holds the writer 100–150 ms, and
+    /// with the index catching up after a burst, a channel's sends one every 200 ms (batches of one) waited behind
+    /// such chunks (fan-out to 1,000 members: p99 105 ms after ingest, every slow message's ack late).
+    /// </summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
 
     private const int BackOff = 3;
 
@@ -85,8 +93,11 @@ public sealed partial class SearchIndexer(
         }
     }
 
-    /// <summary>How many index rows the next chunk may hold, given the size of the writer's last batch.</summary>
-    public static int ChunkRows(int lastBatchSize) => lastBatchSize > 1 ? RowsPerChunkUnderLoad : RowsPerChunk;
+    /// <summary>Whether users are writing, given how long ago the writer last committed one of their commands.</summary>
+    public static bool UsersWriting(TimeSpan sinceForegroundCommit) => sinceForegroundCommit < Quiet;
+
+    /// <summary>How many index rows the next chunk may hold.</summary>
+    public static int ChunkRows(bool usersWriting) => usersWriting ? RowsPerChunkUnderLoad : RowsPerChunk;
 
     /// <summary>
     /// One pass; true when it read a full page and there may be more. A change committed while the pass runs has a
@@ -121,7 +132,7 @@ public sealed partial class SearchIndexer(
                 count += rows.TryGetValue(message, out var own) ? own.Count : 0;
             }
 
-            if (count >= ChunkRows(writer.LastBatchSize) || i == entries.Count - 1)
+            if (count >= ChunkRows(UsersWriting(writer.SinceForegroundCommit)) || i == entries.Count - 1)
             {
                 var to = entries[i].Sequence;
                 var chunk = changed.SelectMany(m => rows.TryGetValue(m, out var own) ? own : []).ToList();
@@ -131,11 +142,11 @@ public sealed partial class SearchIndexer(
                     return false;
                 }
 
-                // Sends first: while the writer's batches carry other commands, the index takes at most about a quarter
-                // of its time (a batch that carried a chunk is followed by three times as long without one) and catches
-                // up once the load eases; when its chunks commit alone it goes on at once. (The writer's queue is no
+                // Sends first: while users write, the index takes at most about a quarter of the writer's time (a
+                // batch that carried a chunk is followed by three times as long without one) and catches up once they
+                // stop; when its chunks are all the writer commits it goes on at once. (The writer's queue is no
                 // signal: under load it is empty the moment a batch commits, its senders waiting for that commit.)
-                if (writer.LastBatchSize > 1)
+                if (UsersWriting(writer.SinceForegroundCommit))
                 {
                     await Task.Delay(Stopwatch.GetElapsedTime(started) * BackOff, cancellationToken).ConfigureAwait(false);
                 }
