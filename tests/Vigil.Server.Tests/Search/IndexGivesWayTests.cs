@@ -28,6 +28,7 @@ public sealed class IndexGivesWayTests : IAsyncLifetime
     public async Task The_writer_times_users_last_commit_and_the_index_chunks_it_commits_do_not_reset_it()
     {
         var (alice, _) = await _factory.UserAsync("alice");
+        using var aliceClient = alice;
         var (_, bob) = await _factory.UserAsync("bob");
         var conversation = await alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Group, [bob.Id], "Trial 044"));
         var writer = _factory.Services.GetRequiredService<MessageWriter>();
@@ -41,7 +42,6 @@ public sealed class IndexGivesWayTests : IAsyncLifetime
 
         Assert.Equal(SearchIndexer.Quiet, writer.SinceForegroundCommit);
         Assert.False(SearchIndexer.UsersWriting(writer.SinceForegroundCommit));
-        alice.Dispose();
     }
 
     /// <summary>Until the index's cursor has passed the message's ledger entry (the indexer runs on the wall clock).</summary>
