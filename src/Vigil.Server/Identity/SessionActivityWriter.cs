@@ -22,6 +22,7 @@ public sealed partial class SessionActivityWriter(IServiceScopeFactory scopes, I
 
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _pending = new();
     private int _refusals;
+    private Lazy<Task>? _finalFlush;
 
     /// <summary>Queues a session's activity; of several stamps for one session the latest is kept.</summary>
     public void Record(Guid sessionId, DateTimeOffset at) =>
@@ -92,11 +93,20 @@ public sealed partial class SessionActivityWriter(IServiceScopeFactory scopes, I
         }
     }
 
+    /// <summary>
+    /// Writes what is left, once. The host may stop twice at once (under WebApplicationFactory its own stop and the
+    /// app's, dotnet/aspnetcore#40271): both calls wait for the one final flush, so neither returns, letting the host
+    /// dispose the services the flush is still using, before the stamps are written.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _refusals, YieldAttempts);
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        var mine = new Lazy<Task>(() =>
+        {
+            Volatile.Write(ref _refusals, YieldAttempts);
+            return FlushAsync(cancellationToken);
+        });
+        await (Interlocked.CompareExchange(ref _finalFlush, mine, null) ?? mine).Value.ConfigureAwait(false);
     }
 
     private async Task WriteAsync(List<KeyValuePair<Guid, DateTimeOffset>> batch, bool yieldToWriters, CancellationToken cancellationToken)

@@ -73,9 +73,57 @@ public sealed class SessionActivityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_stamp_refused_while_the_write_lock_is_taken_is_written_by_a_later_flush()
+    public Task A_stamp_refused_while_the_write_lock_is_taken_is_written_by_a_later_flush() =>
+        OnSqliteAsync(async (factory, database) =>
+        {
+            var (_, user) = await factory.UserAsync("blocked");
+            var writer = factory.Services.GetRequiredService<SessionActivityWriter>();
+            var session = await SessionOfAsync(factory, user.Id);
+            var stamp = _time.GetUtcNow() + TimeSpan.FromMinutes(4);
+            await using (await HoldWriteLockAsync(database))
+            {
+                writer.Record(session, stamp);
+
+                await Assert.ThrowsAsync<SqliteException>(() => writer.FlushAsync(CancellationToken.None));
+            }
+
+            await writer.FlushAsync(CancellationToken.None);
+
+            Assert.Equal(stamp, await LastActivityAsync(factory, user.Id));
+        });
+
+    [Fact]
+    public Task Of_two_shutdowns_at_once_neither_returns_before_the_queued_stamps_are_written() =>
+        OnSqliteAsync(async (factory, database) =>
+        {
+            // The host stops twice at once under WebApplicationFactory; the stop that returns first lets the host
+            // dispose the services, so neither may return while the final flush is still writing.
+            var (_, user) = await factory.UserAsync("twice");
+            var writer = factory.Services.GetRequiredService<SessionActivityWriter>();
+            var stamp = _time.GetUtcNow() + TimeSpan.FromMinutes(3);
+            writer.Record(await SessionOfAsync(factory, user.Id), stamp);
+            Task[] stops;
+            Task<DateTimeOffset> seenByTheFirstToReturn;
+            await using (await HoldWriteLockAsync(database))
+            {
+                // Each on a thread of its own: Microsoft.Data.Sqlite waits for a lock on the calling thread.
+                stops = [Task.Run(() => writer.StopAsync(CancellationToken.None)), Task.Run(() => writer.StopAsync(CancellationToken.None))];
+                seenByTheFirstToReturn = Task.WhenAny(stops)
+                    .ContinueWith(_ => LastActivityAsync(factory, user.Id), TaskScheduler.Default).Unwrap();
+                // The lock is let go within the command timeout, so the final flush can succeed.
+                await Task.WhenAny(seenByTheFirstToReturn, Task.Delay(TimeSpan.FromSeconds(1)));
+            }
+
+            await Task.WhenAll(stops);
+            Assert.Equal(stamp, await seenByTheFirstToReturn);
+        });
+
+    /// <summary>
+    /// Runs <paramref name="test"/> against a server on SQLite whichever database the suite runs on: SQLite's single
+    /// write lock is what the writer yields, and a connection holding it is how these tests make a write wait.
+    /// </summary>
+    private async Task OnSqliteAsync(Func<VigilServerFactory, string, Task> test)
     {
-        // SQLite's single write lock is what the writer yields; forced here whichever database the suite runs on.
         var folder = Directory.CreateTempSubdirectory("vigil-activity-");
         var database = Path.Combine(folder.FullName, "vigil.db");
         var factory = new VigilServerFactory(_time, new Dictionary<string, string?>
@@ -86,30 +134,7 @@ public sealed class SessionActivityTests : IAsyncLifetime
         });
         try
         {
-            var (_, user) = await factory.UserAsync("blocked");
-            var writer = factory.Services.GetRequiredService<SessionActivityWriter>();
-            Guid session;
-            await using (var scope = factory.Services.CreateAsyncScope())
-            {
-                session = await scope.ServiceProvider.GetRequiredService<VigilDbContext>().Sessions
-                    .Where(s => s.UserId == user.Id).Select(s => s.Id).SingleAsync();
-            }
-
-            var stamp = _time.GetUtcNow() + TimeSpan.FromMinutes(4);
-            await using (var holder = new SqliteConnection($"Data Source={database};Pooling=false"))
-            {
-                await holder.OpenAsync();
-                await using var hold = holder.BeginTransaction(deferred: false);
-                writer.Record(session, stamp);
-
-                await Assert.ThrowsAsync<SqliteException>(() => writer.FlushAsync(CancellationToken.None));
-            }
-
-            await writer.FlushAsync(CancellationToken.None);
-
-            await using var check = factory.Services.CreateAsyncScope();
-            Assert.Equal(stamp, await check.ServiceProvider.GetRequiredService<VigilDbContext>().Sessions
-                .Where(s => s.Id == session).Select(s => s.LastActivityAt).SingleAsync());
+            await test(factory, database);
         }
         finally
         {
@@ -119,18 +144,40 @@ public sealed class SessionActivityTests : IAsyncLifetime
         }
     }
 
+    /// <summary>A connection on its own holding SQLite's write lock until disposed.</summary>
+    private static async Task<IAsyncDisposable> HoldWriteLockAsync(string database)
+    {
+        var holder = new SqliteConnection($"Data Source={database};Pooling=false");
+        await holder.OpenAsync();
+        var transaction = holder.BeginTransaction(deferred: false);
+        return new Holder(holder, transaction);
+    }
+
+    private sealed record Holder(SqliteConnection Connection, SqliteTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
+
     private SessionActivityWriter Writer => _factory.Services.GetRequiredService<SessionActivityWriter>();
 
-    private async Task<Guid> SessionOfAsync(Guid userId)
+    private Task<Guid> SessionOfAsync(Guid userId) => SessionOfAsync(_factory, userId);
+
+    private Task<DateTimeOffset> LastActivityAsync(Guid userId) => LastActivityAsync(_factory, userId);
+
+    private static async Task<Guid> SessionOfAsync(VigilServerFactory factory, Guid userId)
     {
-        await using var scope = _factory.Services.CreateAsyncScope();
+        await using var scope = factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<VigilDbContext>().Sessions
             .Where(s => s.UserId == userId).Select(s => s.Id).SingleAsync();
     }
 
-    private async Task<DateTimeOffset> LastActivityAsync(Guid userId)
+    private static async Task<DateTimeOffset> LastActivityAsync(VigilServerFactory factory, Guid userId)
     {
-        await using var scope = _factory.Services.CreateAsyncScope();
+        await using var scope = factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<VigilDbContext>().Sessions
             .Where(s => s.UserId == userId).Select(s => s.LastActivityAt).SingleAsync();
     }
