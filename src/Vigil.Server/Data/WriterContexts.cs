@@ -64,10 +64,17 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
     /// After a failed batch. A pooled connection per batch would have recovered by itself; the writer's own one is
     /// checked: if it was closed, or is still inside a transaction (its rollback failed as well, as after an I/O
     /// error), every later batch would fail on it, so the next lease opens a new one. A healthy connection is kept
-    /// (a retried send's unique-key failure leaves it as it was).
+    /// (a retried send's unique-key failure leaves it as it was). The check waits for the lease, so it judges the
+    /// connection between batches: in the middle of another batch it is inside that batch's transaction, and healthy.
     /// </summary>
     public async Task RecoverAsync()
     {
+        if (_pooled)
+        {
+            return;
+        }
+
+        await _leased.WaitAsync().ConfigureAwait(false);
         await _opening.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -91,6 +98,7 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
         finally
         {
             _opening.Release();
+            _leased.Release();
         }
     }
 

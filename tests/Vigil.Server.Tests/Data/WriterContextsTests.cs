@@ -132,6 +132,34 @@ public sealed class WriterContextsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task The_check_after_a_failed_batch_waits_for_a_batch_in_progress_and_keeps_its_connection()
+    {
+        var contexts = _factory.Services.GetRequiredService<WriterContexts>();
+        DbConnection used;
+        Task recovering;
+        bool sqlite;
+        await using (var lease = await contexts.LeaseAsync(CancellationToken.None))
+        {
+            used = lease.Db.Database.GetDbConnection();
+            sqlite = lease.Db.Database.IsSqlite();
+            // A batch in progress is inside its transaction, which is what a connection broken by a failed one looks like.
+            await using var transaction = await lease.Db.Database.BeginTransactionAsync();
+            recovering = contexts.RecoverAsync();
+
+            // On PostgreSQL every batch has a pooled connection of its own and there is nothing to check.
+            Assert.Equal(!sqlite, recovering.IsCompleted);
+        }
+
+        await recovering;
+        await using var next = await contexts.LeaseAsync(CancellationToken.None);
+        if (sqlite)
+        {
+            Assert.Same(used, next.Db.Database.GetDbConnection());
+            Assert.Equal(ConnectionState.Open, used.State);
+        }
+    }
+
     /// <summary>Alice signed in (the caller disposes her client) and her direct conversation with Bob.</summary>
     private async Task<(VigilClient Alice, ConversationDto Conversation)> AliceAndBobAsync()
     {
