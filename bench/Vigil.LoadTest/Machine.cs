@@ -15,4 +15,29 @@ internal static class Machine
         var gib = memory is null ? "" : $", {long.Parse(memory, System.Globalization.CultureInfo.InvariantCulture) / 1024 / 1024} GiB";
         return $"{cores} × {model ?? "unknown CPU"}{gib}, .NET {Environment.Version}";
     }
+
+    /// <summary>
+    /// Connections the kernel dropped because a listen queue was full (TcpExt ListenOverflows in /proc/net/netstat,
+    /// counted since boot for the whole machine); 0 where there is no such file.
+    /// </summary>
+    public static long ListenOverflows()
+    {
+        const string netstat = "/proc/net/netstat";
+        if (!File.Exists(netstat))
+        {
+            return 0;
+        }
+
+        // The file pairs a header line and a value line per group: "TcpExt: SyncookiesSent …" then "TcpExt: 0 …".
+        var lines = File.ReadAllLines(netstat).Where(l => l.StartsWith("TcpExt:", StringComparison.Ordinal)).ToArray();
+        if (lines.Length < 2)
+        {
+            return 0;
+        }
+
+        var names = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var values = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var index = Array.IndexOf(names, "ListenOverflows");
+        return index > 0 && index < values.Length ? long.Parse(values[index], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
 }

@@ -49,6 +49,16 @@ internal sealed class ReconnectStormScenario(Profile profile) : Scenario
         var senders = Enumerable.Range(0, users).Select(async u =>
         {
             var sends = new List<Task>();
+            try
+            {
+                // Spread over the interval: started together, the users would send in bursts of one message each.
+                await Task.Delay(SendInterval * u / users, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 var id = $"{u}:storm{n}";
@@ -69,7 +79,7 @@ internal sealed class ReconnectStormScenario(Profile profile) : Scenario
                     TaskScheduler.Default));
                 try
                 {
-                    await Task.Delay(SendInterval + TimeSpan.FromMilliseconds(u % 50), stop.Token);
+                    await Task.Delay(SendInterval, stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -82,6 +92,7 @@ internal sealed class ReconnectStormScenario(Profile profile) : Scenario
 
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         Phase($"{members.Count:N0} connected; killing and restarting every node");
+        var overflowsBefore = Machine.ListenOverflows();
         await target.CrashAndRestartAsync();
         storm.Start();
         Phase("nodes restarted; waiting for the clients");
@@ -96,6 +107,9 @@ internal sealed class ReconnectStormScenario(Profile profile) : Scenario
         Phase($"{backCount:N0}/{members.Count:N0} reconnected after {allBack.TotalSeconds:N1} s; waiting for the last sends");
         // Whether the last ones were slow to be served or retried after failed attempts (the client waits 0, 0.5, 1,
         // 2, then 5 s between attempts) shows in how the reconnections spread over time.
+        // Connections refused at the listen queue (Linux's TcpExt ListenOverflows, machine-wide) are retried by the
+        // client's TCP a second or more later.
+        Phase($"listen queue overflows while reconnecting: {Machine.ListenOverflows() - overflowsBefore:N0}");
         var times = backAfter.Order().ToArray();
         if (times.Length > 0)
         {

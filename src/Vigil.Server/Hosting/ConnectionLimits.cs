@@ -9,13 +9,26 @@ namespace Vigil.Server.Hosting;
 /// descriptors and the runtime aborts ("Out of memory."); with one, Kestrel closes the excess connections at accept
 /// and the clients retry. The limit is the open-file limit minus a reserve (2,000, or a tenth when fewer) for the database, keys, attachments and
 /// outbound connections, unless <c>Vigil:MaxConnections</c> sets it.
+/// The listen queue holds <see cref="DefaultListenBacklog"/> connections not yet accepted (<c>Vigil:ListenBacklog</c>;
+/// Linux caps it at <c>net.core.somaxconn</c>) instead of Kestrel's 512: in a reconnect storm thousands of clients
+/// connect within a second, and one the kernel drops at a full queue tries again only after TCP's retransmission
+/// timeout, a second or more later (bench/results/storm-2026-11-28.md).
 /// </summary>
 public static class ConnectionLimits
 {
     internal const int Reserve = 2000;
 
+    internal const int DefaultListenBacklog = 4096;
+
     public static IWebHostBuilder UseVigilConnectionLimits(this IWebHostBuilder builder, IConfiguration configuration)
     {
+        var backlog = configuration.GetValue<int?>("Vigil:ListenBacklog") ?? DefaultListenBacklog;
+        if (backlog < 1)
+        {
+            throw new InvalidOperationException($"Vigil:ListenBacklog must be at least 1; it is {backlog}.");
+        }
+
+        builder.UseSockets(options => options.Backlog = backlog);
         var limit = configuration.GetValue<long?>("Vigil:MaxConnections") ?? FromOpenFileLimit(OpenFileLimit());
         return limit is { } connections
             ? builder.ConfigureKestrel(options => options.Limits.MaxConcurrentConnections = connections)

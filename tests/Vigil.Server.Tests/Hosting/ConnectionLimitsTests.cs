@@ -1,4 +1,8 @@
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Vigil.Server.Hosting;
+using Vigil.Testing;
 
 namespace Vigil.Server.Tests.Hosting;
 
@@ -31,5 +35,15 @@ public sealed class ConnectionLimitsTests
         Assert.Null(ConnectionLimits.FromOpenFileLimit(null));
         Assert.Equal(922, ConnectionLimits.FromOpenFileLimit(1024));
         File.Delete(limits);
+    }
+
+    [Theory]
+    [InlineData(null, 4096)]
+    [InlineData("1024", 1024)]
+    public async Task The_listen_queue_holds_a_reconnect_wave_unless_configured_otherwise(string? configured, int expected)
+    {
+        await using var factory = new VigilServerFactory(settings: new Dictionary<string, string?> { ["Vigil:ListenBacklog"] = configured });
+
+        Assert.Equal(expected, factory.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.Backlog);
     }
 }
