@@ -51,7 +51,7 @@ internal sealed class ReconnectStormScenario(Profile profile) : Scenario
             var sends = new List<Task>();
             try
             {
-                // Spread over the interval: started together, the users would send in bursts of one message each.
+                // Spread over the interval: started together, every user would send at the same instant, a burst every 5 s.
                 await Task.Delay(SendInterval * u / users, stop.Token);
             }
             catch (OperationCanceledException)
@@ -105,11 +105,11 @@ internal sealed class ReconnectStormScenario(Profile profile) : Scenario
         var backCount = Volatile.Read(ref reconnected);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         Phase($"{backCount:N0}/{members.Count:N0} reconnected after {allBack.TotalSeconds:N1} s; waiting for the last sends");
-        // Whether the last ones were slow to be served or retried after failed attempts (the client waits 0, 0.5, 1,
-        // 2, then 5 s between attempts) shows in how the reconnections spread over time.
-        // Connections refused at the listen queue (Linux's TcpExt ListenOverflows, machine-wide) are retried by the
+        // Connections dropped at a full listen queue (Linux's TcpExt ListenOverflows, machine-wide) are retried by the
         // client's TCP a second or more later.
         Phase($"listen queue overflows while reconnecting: {Machine.ListenOverflows() - overflowsBefore:N0}");
+        // Whether the last ones were slow to be served or retried after failed attempts (the client waits 0, 0.5, 1,
+        // 2, then 5 s between attempts) shows in how the reconnections spread over time.
         var times = backAfter.Order().ToArray();
         if (times.Length > 0)
         {
