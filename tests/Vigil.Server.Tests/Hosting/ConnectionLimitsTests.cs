@@ -46,4 +46,13 @@ public sealed class ConnectionLimitsTests
 
         Assert.Equal(expected, factory.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.Backlog);
     }
+
+    [Fact]
+    public async Task A_listen_queue_of_zero_stops_the_server_with_the_setting_named()
+    {
+        await using var factory = new VigilServerFactory(settings: new Dictionary<string, string?> { ["Vigil:ListenBacklog"] = "0" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => factory.Services);
+        Assert.Contains("Vigil:ListenBacklog", error.Message, StringComparison.Ordinal);
+    }
 }

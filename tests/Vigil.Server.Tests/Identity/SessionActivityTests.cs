@@ -144,22 +144,15 @@ public sealed class SessionActivityTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A connection on its own holding SQLite's write lock until disposed.</summary>
-    private static async Task<IAsyncDisposable> HoldWriteLockAsync(string database)
+    /// <summary>A connection on its own holding SQLite's write lock; closing it rolls the transaction back.</summary>
+    private static async Task<SqliteConnection> HoldWriteLockAsync(string database)
     {
         var holder = new SqliteConnection($"Data Source={database};Pooling=false");
         await holder.OpenAsync();
-        var transaction = holder.BeginTransaction(deferred: false);
-        return new Holder(holder, transaction);
-    }
-
-    private sealed record Holder(SqliteConnection Connection, SqliteTransaction Transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Transaction.DisposeAsync();
-            await Connection.DisposeAsync();
-        }
+        await using var begin = holder.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        await begin.ExecuteNonQueryAsync();
+        return holder;
     }
 
     private SessionActivityWriter Writer => _factory.Services.GetRequiredService<SessionActivityWriter>();
