@@ -17,13 +17,17 @@ internal sealed class IndexChunkCommand(long? from, long to, IReadOnlyList<Guid>
     {
         var db = batch.Db;
         // Claim the range first: a second node doing the same pass updates nothing and leaves it. An empty cursor is
-        // created here; two nodes creating it at once collide on its key and the loser's pass is retried.
+        // created here; two nodes creating it at once collide on its key and the loser's pass is retried. The update is
+        // SQL because an ExecuteUpdate cannot be compiled: EF extracted its parameters and looked up its translation on
+        // every chunk, 2.2% of the writer's process at 1,000 msg/s against 0.5% as SQL
+        // (bench/results/writer-fixed-costs-2026-11-28.md).
         if (from is null)
         {
             db.SearchCursors.Add(new SearchCursor { LedgerSequence = to });
         }
-        else if (await db.SearchCursors.Where(c => c.Id == SearchCursor.SingletonId && c.LedgerSequence == from)
-                     .ExecuteUpdateAsync(c => c.SetProperty(x => x.LedgerSequence, to), cancellationToken).ConfigureAwait(false) != 1)
+        else if (await db.Database.ExecuteSqlAsync(
+                     $"UPDATE \"SearchCursors\" SET \"LedgerSequence\" = {to} WHERE \"Id\" = {SearchCursor.SingletonId} AND \"LedgerSequence\" = {from}",
+                     cancellationToken).ConfigureAwait(false) != 1)
         {
             return false;
         }

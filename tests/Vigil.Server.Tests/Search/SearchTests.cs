@@ -132,6 +132,31 @@ public sealed class SearchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chunk_whose_range_another_node_claimed_first_writes_nothing_and_says_so()
+    {
+        var chat = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_bobUser.Id]));
+        var sent = await _alice.SendMessageAsync(chat.Id, "Valsartan recall notice");
+        await IndexedAsync(_alice, "valsartan", 1);
+        long cursor;
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            cursor = (await scope.ServiceProvider.GetRequiredService<VigilDbContext>().SearchCursors.SingleAsync()).LedgerSequence;
+        }
+
+        // A pass that started where the cursor no longer is: another node has moved it on. Had it gone ahead, its
+        // empty rows would have replaced the message's.
+        var writer = _factory.Services.GetRequiredService<Vigil.Server.Messaging.MessageWriter>();
+        Assert.False(await writer.SubmitAsync(new IndexChunkCommand(cursor - 1, cursor + 10, [sent.Id], []), default));
+
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<VigilDbContext>().SearchCursors.SingleAsync()).LedgerSequence < cursor + 10);
+        }
+
+        Assert.Equal([sent.Id], (await _alice.SearchAsync("valsartan")).Select(m => m.Id));
+    }
+
+    [Fact]
     public async Task A_pass_with_more_rows_than_one_chunk_is_applied_in_several_group_commits_and_indexes_everything()
     {
         var chat = await _alice.CreateConversationAsync(new CreateConversationRequest(ConversationKinds.Direct, [_bobUser.Id]));
