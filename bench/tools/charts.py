@@ -106,7 +106,7 @@ def round_trip_chart(series, title):
 def ingest_chart(header, rows, title):
     rate_row = next(cells for measure, cells in rows.items() if measure.startswith('1. ingest: acks/s'))
     cpu_row = rows.get('1. ingest: server CPU µs per message', [''] * len(header))
-    width, height, left, top, bottom, bar = 840, 300, 240, 40, 30, 30
+    width, left, top, bottom, bar = 840, 240, 40, 30, 30
     rates = [number(c) or 0 for c in rate_row]
     scale = (width - left - 220) / max(rates)
     body = text(10, 22, title, extra='font-weight="bold"')

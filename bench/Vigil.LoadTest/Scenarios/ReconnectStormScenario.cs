@@ -46,19 +46,13 @@ internal sealed class ReconnectStormScenario(Profile profile) : Scenario
         var acked = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         long failed = 0, pending = 0;
         using var stop = new CancellationTokenSource();
+        // Ends early, without throwing, once the scenario stops; the send loop sees the stop itself.
+        Task PauseAsync(TimeSpan delay) => Task.Delay(delay, stop.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
         var senders = Enumerable.Range(0, users).Select(async u =>
         {
             var sends = new List<Task>();
-            try
-            {
-                // Spread over the interval: started together, every user would send at the same instant, a burst every 5 s.
-                await Task.Delay(SendInterval * u / users, stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
+            // Spread over the interval: started together, every user would send at the same instant, a burst every 5 s.
+            await PauseAsync(SendInterval * u / users);
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 var id = $"{u}:storm{n}";
@@ -77,14 +71,7 @@ internal sealed class ReconnectStormScenario(Profile profile) : Scenario
                         }
                     },
                     TaskScheduler.Default));
-                try
-                {
-                    await Task.Delay(SendInterval, stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                await PauseAsync(SendInterval);
             }
 
             await Task.WhenAll(sends);
