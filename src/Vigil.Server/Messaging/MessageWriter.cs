@@ -185,6 +185,7 @@ public sealed partial class MessageWriter : BackgroundService
 
         await DirectInsert.InsertAsync(db, batch.NewMessages, cancellationToken).ConfigureAwait(false);
         await _ledger.AppendAsync(db, batch.LedgerEvents, batch.Now, cancellationToken).ConfigureAwait(false);
+        await DirectUpdate.SetAsync(db, batch.SequencesMoved, nameof(Conversations.Conversation.LastSequence), cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

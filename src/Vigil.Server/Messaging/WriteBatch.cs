@@ -61,6 +61,9 @@ internal sealed class WriteBatch(
     /// <summary>Messages to insert directly (not tracked) before the tracked changes are saved.</summary>
     public List<Message> NewMessages { get; } = [];
 
+    /// <summary>Conversations whose last sequence this batch's sends moved: written directly, before the tracked changes.</summary>
+    public HashSet<Conversation> SequencesMoved { get; } = [];
+
     // Compiled once: at a few messages a batch the two prefetches took over a third of the writer's time in a profile
     // at 500 msg/s, much of it EF turning the same LINQ into the same SQL again (parameter extraction, cache lookup).
     private static readonly CompiledPerModel<Func<VigilDbContext, List<Guid>, IAsyncEnumerable<Conversation>>> ConversationsById = new(() =>

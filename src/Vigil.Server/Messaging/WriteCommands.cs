@@ -140,6 +140,7 @@ internal sealed class SendMessageCommand(Guid conversationId, Guid senderId, Sen
         var key = await batch.CommitmentKeyAsync(ConversationId, cancellationToken).ConfigureAwait(false);
 
         conversation.LastSequence++;
+        batch.SequencesMoved.Add(conversation);
         var body = Request.Body ?? "";
         var id = batch.Ids.NewId();
         var message = new Message
