@@ -93,9 +93,12 @@ internal static class SqliteStatementRows
         }
     }
 
-    private static void Bind(sqlite3_stmt statement, int index, DirectStatement.Column column, object row, ref byte[] buffer)
+    private static void Bind(sqlite3_stmt statement, int index, DirectStatement.Column column, object row, ref byte[] buffer) =>
+        BindValue(statement, index, column, column.Getter.GetClrValue(row), ref buffer);
+
+    /// <summary>Binds a model value (before its conversion to the provider's type) as Microsoft.Data.Sqlite would.</summary>
+    internal static void BindValue(sqlite3_stmt statement, int index, DirectStatement.Column column, object? value, ref byte[] buffer)
     {
-        var value = column.Getter.GetClrValue(row);
         if (value is not null && column.Mapping.Converter is { } converter)
         {
             value = converter.ConvertToProvider(value);
@@ -153,7 +156,33 @@ internal static class SqliteStatementRows
         }
     }
 
-    private static void Check(int code, sqlite3 handle)
+    /// <summary>The model value of result column <paramref name="index"/> (from 0), read as Microsoft.Data.Sqlite reads it.</summary>
+    internal static object? Read(sqlite3_stmt statement, int index, DirectStatement.Column column)
+    {
+        if (raw.sqlite3_column_type(statement, index) == raw.SQLITE_NULL)
+        {
+            return null;
+        }
+
+        var mapping = column.Mapping;
+        var provider = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+        provider = Nullable.GetUnderlyingType(provider) ?? provider;
+        object value = column.Sqlite switch
+        {
+            Binding.Integer => provider == typeof(long)
+                ? raw.sqlite3_column_int64(statement, index)
+                : Convert.ChangeType(raw.sqlite3_column_int64(statement, index), provider, System.Globalization.CultureInfo.InvariantCulture),
+            Binding.Real => Convert.ChangeType(raw.sqlite3_column_double(statement, index), provider, System.Globalization.CultureInfo.InvariantCulture),
+            Binding.Text => raw.sqlite3_column_text(statement, index).utf8_to_string(),
+            Binding.Blob => raw.sqlite3_column_blob(statement, index).ToArray(),
+            Binding.GuidText => Guid.Parse(raw.sqlite3_column_text(statement, index).utf8_to_string()),
+            Binding.GuidBlob => new Guid(raw.sqlite3_column_blob(statement, index)),
+            _ => throw new InvalidOperationException($"Column {column.ParameterName} has no SQLite binding."),
+        };
+        return mapping.Converter is { } converter ? converter.ConvertFromProvider(value) : value;
+    }
+
+    internal static void Check(int code, sqlite3 handle)
     {
         if (code != raw.SQLITE_OK)
         {

@@ -82,6 +82,24 @@ internal sealed class WriteBatch(
         }
 
         var conversationIds = sends.Select(s => s.ConversationId).Distinct().ToList();
+        if (DirectRead.CanRead<Conversation>(db) && DirectRead.CanRead<ConversationMember>(db))
+        {
+            var found = DirectRead.FindAll<Conversation>(db, [.. conversationIds.Select(id => new object[] { id })], cancellationToken);
+            for (var i = 0; i < conversationIds.Count; i++)
+            {
+                _conversations[conversationIds[i]] = found[i];
+            }
+
+            var pairs = sends.Select(s => (s.ConversationId, s.SenderId)).Distinct().ToList();
+            var members = DirectRead.FindAll<ConversationMember>(db, [.. pairs.Select(p => new object[] { p.ConversationId, p.SenderId })], cancellationToken);
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                _members[pairs[i]] = members[i];
+            }
+
+            return;
+        }
+
         var senderIds = sends.Select(s => s.SenderId).Distinct().ToList();
         await foreach (var conversation in ConversationsById.For(db)(db, conversationIds).WithCancellation(cancellationToken).ConfigureAwait(false))
         {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Vigil.Server.Data;
 
@@ -45,10 +46,14 @@ public static class SearchPostings
     private static readonly ISearchPostings Fts5 = new Fts5SearchPostings();
     private static readonly ISearchPostings Gin = new GinSearchPostings();
 
+    // What IsSqlite() compares with, read once: it asks the provider's assembly for its name on every call (0.2-0.3%
+    // of the writer's process at 1,000 msg/s, every index chunk asking).
+    private static readonly string SqliteProvider = typeof(SqliteDbContextOptionsBuilder).Assembly.GetName().Name!;
+
     public static ISearchPostings For(VigilDbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.Database.IsSqlite() ? Fts5 : Gin;
+        return db.Database.ProviderName == SqliteProvider ? Fts5 : Gin;
     }
 
     /// <summary>Runs on the context's connection (opened for the call when it was closed) and in its current
