@@ -38,6 +38,7 @@ internal static class DirectRead
         var plan = PlanFor(db, DirectStatement.EntityType<TEntity>(db))
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has a column that cannot be read directly.");
         var handle = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        using var paused = DirectStatement.PauseChangeDetection(db);
         var local = db.Set<TEntity>().Local;
         var found = new List<TEntity?>(keys.Count);
         SqliteStatementRows.Check(raw.sqlite3_prepare_v2(handle, plan.Sql, out var statement), handle);

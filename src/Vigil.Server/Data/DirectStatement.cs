@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -79,6 +80,27 @@ internal static class DirectStatement
         }
 
         return affected;
+    }
+
+    /// <summary>
+    /// Turns the context's automatic change detection off until disposed: looking up or attaching a few entities
+    /// should not compare every tracked one's snapshot (<c>Entry</c> and <c>Local</c> detect changes first).
+    /// </summary>
+    public static ChangeDetectionPause PauseChangeDetection(DbContext db) => new(db.ChangeTracker);
+
+    internal readonly struct ChangeDetectionPause : IDisposable
+    {
+        private readonly ChangeTracker _tracker;
+        private readonly bool _was;
+
+        public ChangeDetectionPause(ChangeTracker tracker)
+        {
+            _tracker = tracker;
+            _was = tracker.AutoDetectChangesEnabled;
+            tracker.AutoDetectChangesEnabled = false;
+        }
+
+        public void Dispose() => _tracker.AutoDetectChangesEnabled = _was;
     }
 
     public static IEntityType EntityType<TEntity>(DbContext db) =>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -17,8 +18,14 @@ internal static class DirectUpdate
     public static async Task SetAsync<TEntity>(DbContext db, IReadOnlyCollection<TEntity> entities, string property, CancellationToken cancellationToken)
         where TEntity : class
     {
-        // An entity the context is about to insert gets the value with its insert.
-        var stored = entities.Select(db.Entry).Where(e => e.State is EntityState.Unchanged or EntityState.Modified).ToList();
+        // Not Entry's change detection: it would mark the property modified only for this to unmark it (half of this
+        // method's CPU at 1,000 msg/s). An entity the context is about to insert gets the value with its insert.
+        List<EntityEntry<TEntity>> stored;
+        using (DirectStatement.PauseChangeDetection(db))
+        {
+            stored = [.. entities.Select(db.Entry).Where(e => e.State is EntityState.Unchanged or EntityState.Modified)];
+        }
+
         if (stored.Count == 0)
         {
             return;
