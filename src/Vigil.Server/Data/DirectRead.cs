@@ -109,7 +109,8 @@ internal static class DirectRead
         {
             var constructor = entityType.ClrType.GetConstructor(Type.EmptyTypes);
             var properties = entityType.GetProperties().ToArray();
-            if (constructor is null || properties.Any(p => p.IsShadowProperty()) || entityType.GetNavigations().Any(n => n.IsShadowProperty()))
+            // A shadow property has no member to set, and a complex property's columns are not among the properties.
+            if (constructor is null || properties.Any(p => p.IsShadowProperty()) || entityType.GetComplexProperties().Any())
             {
                 return null;
             }
