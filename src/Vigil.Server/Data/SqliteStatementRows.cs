@@ -9,8 +9,8 @@ namespace Vigil.Server.Data;
 
 /// <summary>
 /// The SQLite side of <see cref="DirectStatement"/>: one prepared statement on the connection's own handle, executed
-/// once per row with its values bound by position. Microsoft.Data.Sqlite looks every parameter up by name, converts the name to UTF-8 and allocates a
-/// binder for each value of each row; in a profile of the writer alone (1,000,000 messages) that binding was a third
+/// once per row with its values bound by position. Microsoft.Data.Sqlite looks every parameter up by name, converts
+/// the name to UTF-8 and allocates a binder for each value of each row; in a profile of the writer alone (1,000,000 messages) that binding was a third
 /// of the core. A column is bound here only when its provider value's type is one whose binding is plain (integer,
 /// real, text, blob, a GUID as text or blob), exactly as Microsoft.Data.Sqlite binds it; an entity with any other
 /// column keeps the ADO.NET path.
