@@ -41,9 +41,9 @@ internal static class DirectRead
         using var paused = DirectStatement.PauseChangeDetection(db);
         var local = db.Set<TEntity>().Local;
         var found = new List<TEntity?>(keys.Count);
-        SqliteStatementRows.Check(raw.sqlite3_prepare_v2(handle, plan.Sql, out var statement), handle);
-        using (statement)
+        using (var prepared = SqliteStatementCache.Prepare(connection, plan.Sql))
         {
+            var statement = prepared.Statement;
             var buffer = Array.Empty<byte>();
             foreach (var key in keys)
             {

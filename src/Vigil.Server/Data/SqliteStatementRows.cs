@@ -57,9 +57,9 @@ internal static class SqliteStatementRows
         where TEntity : class
     {
         var handle = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        Check(raw.sqlite3_prepare_v2(handle, sql, out var statement), handle);
-        using (statement)
+        using (var prepared = SqliteStatementCache.Prepare(connection, sql))
         {
+            var statement = prepared.Statement;
             var buffer = ArrayPool<byte>.Shared.Rent(1024);
             var changed = 0;
             try

@@ -21,6 +21,7 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
     private readonly SemaphoreSlim _opening = new(1, 1);
     private readonly SemaphoreSlim _leased = new(1, 1);
     private SqliteConnection? _connection;
+    private SqliteStatementCache? _statements;
     private PooledDbContextFactory<VigilDbContext>? _dedicated;
     private bool _pooled;
 
@@ -92,7 +93,8 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
 
             LogReopening(state, inTransaction);
             var broken = _connection;
-            (_connection, _dedicated) = (null, null);
+            _statements?.Dispose();
+            (_connection, _dedicated, _statements) = (null, null, null);
             await broken.DisposeAsync().ConfigureAwait(false);
         }
         finally
@@ -130,6 +132,8 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await SqliteConnectionPragmas.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
             _connection = connection;
+            // The same few statements every batch: compiled once for the connection's life.
+            _statements = SqliteStatementCache.Attach(connection);
             _dedicated = new PooledDbContextFactory<VigilDbContext>(
                 new DbContextOptionsBuilder<VigilDbContext>(services.GetRequiredService<DbContextOptions<VigilDbContext>>()).UseSqlite(connection).Options,
                 poolSize: 1);
@@ -143,6 +147,7 @@ public sealed partial class WriterContexts(IServiceProvider services, ILogger<Wr
 
     public async ValueTask DisposeAsync()
     {
+        _statements?.Dispose();
         if (_connection is not null)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);

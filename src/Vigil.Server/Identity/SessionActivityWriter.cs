@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Vigil.Server.Data;
 
 namespace Vigil.Server.Identity;
@@ -122,19 +125,36 @@ public sealed partial class SessionActivityWriter(IServiceScopeFactory scopes, I
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var (sessionId, at) in batch)
-            {
-                // Never backwards: another node may have written a later stamp for the same session.
-                await db.Sessions.Where(s => s.Id == sessionId && s.LastActivityAt < at)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, at), cancellationToken).ConfigureAwait(false);
-            }
-
+            await DirectStatement.ExecuteAsync(db, [.. batch.Select(Stamp)], "last activity", StampPlan, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
+    }
+
+    // Only the key and the stamp are read from it (never tracked, never saved).
+    private static UserSession Stamp(KeyValuePair<Guid, DateTimeOffset> stamp) =>
+        new() { Id = stamp.Key, LastActivityAt = stamp.Value, AccessTokenHash = "", RefreshTokenHash = "" };
+
+    /// <summary>
+    /// One statement prepared once a flush and run per session, not an EF <c>ExecuteUpdate</c> each (~100 µs of EF's
+    /// query pipeline apiece). Sessions that signed in together come due together every 30 s: in the round-trip
+    /// benchmark (2,000 clients) flushes came in waves of up to 20 ms of the server's core a second, each holding
+    /// SQLite's one write lock, and every send behind it, for as long.
+    /// </summary>
+    private static DirectStatement.Plan StampPlan(IEntityType entityType, ISqlGenerationHelper sql, DbCommand factory)
+    {
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        IProperty[] properties = [entityType.FindProperty(nameof(UserSession.LastActivityAt))!, entityType.FindProperty(nameof(UserSession.Id))!];
+        var columns = properties.Select((p, i) => DirectStatement.Column.Of(p, i, sql, factory)).ToArray();
+        string Name(int i) => sql.DelimitIdentifier(properties[i].GetColumnName(table)!);
+        // Never backwards: another node may have written a later stamp for the same session.
+        return new DirectStatement.Plan(
+            $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {Name(0)} = {columns[0].ParameterName} "
+            + $"WHERE {Name(1)} = {columns[1].ParameterName} AND {Name(0)} < {columns[0].ParameterName}",
+            columns);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing session activity failed ({Reason}); the next flush retries")]

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Data;
 
 namespace Vigil.Server.Ledger;
@@ -10,10 +9,6 @@ namespace Vigil.Server.Ledger;
 /// </summary>
 public sealed class LedgerAppender
 {
-    // Every group commit asks; compiled once instead of translated each time.
-    private static readonly CompiledPerModel<Func<VigilDbContext, CancellationToken, Task<long?>>> LastSequence = new(() =>
-        EF.CompileAsyncQuery((VigilDbContext db, CancellationToken _) => db.LedgerEntries.Max(e => (long?)e.Sequence)));
-
     public async Task AppendAsync(VigilDbContext db, IReadOnlyList<LedgerEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -28,7 +23,8 @@ public sealed class LedgerAppender
             throw new InvalidOperationException("Ledger entries are appended inside the transaction of the change they record.");
         }
 
-        var next = (await LastSequence.For(db)(db, cancellationToken).ConfigureAwait(false) ?? -1) + 1;
+        // Every group commit asks: one plain statement, not EF's query pipeline (DirectMax says what that cost).
+        var next = (await DirectMax.Int64Async<LedgerEntry>(db, nameof(LedgerEntry.Sequence), cancellationToken).ConfigureAwait(false) ?? -1) + 1;
         var rows = new List<LedgerEntry>(events.Count);
         foreach (var e in events)
         {
