@@ -49,11 +49,6 @@ internal sealed class Fts5SearchPostings : ISearchPostings
                 await posting.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            // FTS5's automerge is off for this table (migration SearchPostingsBoundedMerge): each chunk merges a
-            // bounded number of pages in proportion to what it wrote, so no one insert carries a large merge.
-            await using var merge = Command(connection, transaction, """INSERT INTO "SearchPostings" ("SearchPostings", rank) VALUES ('merge', $pages)""", "$pages");
-            merge.Parameters[0].Value = MergePages(rows.Count);
-            await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -127,14 +122,6 @@ internal sealed class Fts5SearchPostings : ISearchPostings
             await using var documents = Command(connection, transaction, """DELETE FROM "SearchDocuments" """);
             return await documents.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
-
-    /// <summary>
-    /// The pages of segments to merge after writing <paramref name="postings"/>. In a model of the indexer (chunks of
-    /// 100 documents of 20 postings, 1,500,000 documents, bench/results/writer-statements-2026-11-28.md), 48 pages a
-    /// chunk kept up: the slowest chunk 14 ms against FTS5's automerge's 50, the same work in all; 32 fell behind and
-    /// met the crisis merge (a chunk of 364 ms). One page per 40 postings, at least 16.
-    /// </summary>
-    internal static int MergePages(int postings) => Math.Clamp(postings / 40, 16, 1000);
 
     /// <summary>The token of a term: its 64 bits as 16 hex digits (FTS5's ASCII tokenizer keeps them one token).</summary>
     internal static string Token(long term) => term.ToString("x16", CultureInfo.InvariantCulture);

@@ -72,23 +72,6 @@ public sealed class SearchPostingsMigrationTests : IAsyncLifetime
         Assert.Empty(await SearchPostings.For(db).TermCountsAsync(db, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task Sqlite_leaves_merging_the_postings_segments_to_the_indexer()
-    {
-        await using var db = new VigilDbContext(new DbContextOptionsBuilder<VigilDbContext>().UseSqlite($"Data Source={Path.Combine(_folder, "vigil.db")}").Options);
-        var migrator = db.GetService<IMigrator>();
-        await migrator.MigrateAsync("20261127190000_IdempotencyIndexClientIdFirst");
-        Assert.Empty(await AutomergeAsync(db));
-
-        await migrator.MigrateAsync();
-
-        // FTS5 keeps a table's settings in its config table; the indexer merges a bounded amount after each chunk.
-        Assert.Equal([0L], await AutomergeAsync(db));
-    }
-
-    private static Task<List<long>> AutomergeAsync(VigilDbContext db) =>
-        db.Database.SqlQueryRaw<long>("""SELECT "v" AS "Value" FROM "SearchPostings_config" WHERE "k" = 'automerge'""").ToListAsync();
-
     private static async Task<bool> TableExistsAsync(VigilDbContext db, string table)
     {
         var sql = db.Database.IsSqlite()
